@@ -1,0 +1,46 @@
+# Everyday commands. `make demo` and `make test` are the README's quick start.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 5000
+
+.PHONY: install demo test test-sqlite test-postgres lint translations bench clean
+
+$(STAMP): pyproject.toml setup.py
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,postgres,server]'
+	touch $(STAMP)
+
+# Installs the project (compiling the translations) into .venv.
+install: $(STAMP)
+	$(BIN)/python scripts/compile_translations.py
+
+# Loads the demo data into a SQLite file and serves it on http://127.0.0.1:$(PORT)/.
+demo: install
+	MEETINGS_ENV=development DATABASE_URL=sqlite:///$(CURDIR)/instance/demo.sqlite3 \
+	  $(BIN)/flask --app wsgi meetings demo --serve --port $(PORT)
+
+# The whole suite: unit, integration and browser tests, on SQLite
+# (and on PostgreSQL too when MEETINGS_TEST_DATABASE_URL is set).
+test: install
+	scripts/ensure_chromium.sh
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+# Extracts messages from the code and updates the sv and en catalogues.
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  -o translations/meetings.pot .
+	$(BIN)/pybabel update -i translations/meetings.pot -d translations -D meetings --no-fuzzy-matching
+	$(BIN)/python scripts/compile_translations.py
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

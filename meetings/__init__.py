@@ -1,0 +1,54 @@
+"""Dialogue forums and meetings between public bodies and civil-society organisations."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from .hookspecs import hookimpl
+
+__all__ = ["create_app", "hookimpl"]
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, extensions, plugins, views and commands.
+
+    ``config`` overrides settings read from the environment (tests and the demo use it).
+    Raises ConfigError or PluginError, naming the setting or plugin, if the app cannot run.
+    """
+    from . import cli, errors, i18n, logs, views
+    from .auth import load_signed_in_person
+    from .config import load_config
+    from .extensions import babel, csrf, db, limiter, migrate
+    from .plugins import EXTENSION_KEY, create_plugin_manager
+    from .scheduler import start_in_process
+
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(load_config(app.instance_path, overrides=config))
+    os.makedirs(app.instance_path, exist_ok=True)
+    logs.init_app(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True,
+                     compare_type=True)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app)
+
+    app.extensions[EXTENSION_KEY] = create_plugin_manager(app)
+    app.before_request(load_signed_in_person)
+    views.register(app)
+    errors.register(app)
+    cli.register(app)
+    app.extensions[EXTENSION_KEY].hook.register_blueprints(app=app)
+
+    if app.config["RUN_SCHEDULER"]:
+        start_in_process(app)
+    return app

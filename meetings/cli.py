@@ -1,0 +1,97 @@
+"""The ``flask meetings …`` commands."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+
+from .plugins import describe_plugins, hook
+
+
+@click.command("plugins")
+@with_appcontext
+def list_plugins() -> None:
+    """List installed plugins with their version and whether they are enabled."""
+    rows = describe_plugins(current_app)
+    if not rows:
+        click.echo("No plugins are installed.")
+        return
+    width = max(len(row.name) for row in rows)
+    for row in rows:
+        state = "enabled" if row.enabled else "disabled"
+        origin = "built-in" if row.builtin else (row.distribution or "not installed")
+        click.echo(f"{row.name:<{width}}  {row.version or '-':<10}  {state:<8}  {origin}")
+
+
+@click.command("create-admin")
+@with_appcontext
+@click.argument("email")
+def create_admin_command(email: str) -> None:
+    """Make EMAIL an administrator (creating the person if needed)."""
+    from email_validator import EmailNotValidError, validate_email
+
+    from .domain.auth import create_admin
+
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise click.BadParameter(str(exc), param_hint="EMAIL") from None
+    person, created = create_admin(email)
+    click.echo(f"{'Created' if created else 'Updated'} administrator {person.email}. "
+               "They sign in with a link sent to that address.")
+
+
+@click.command("worker")
+@with_appcontext
+def worker() -> None:
+    """Run the background jobs (sending mail, reminders, clean-up) until stopped."""
+    from .scheduler import build_scheduler
+
+    scheduler = build_scheduler(current_app._get_current_object(), blocking=True)
+    click.echo("Worker started; press Ctrl+C to stop.")
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        click.echo("Worker stopped.")
+
+
+@click.command("demo")
+@with_appcontext
+@click.option("--serve/--no-serve", default=False,
+              help="Also start a development server with the demo settings.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+def demo(serve: bool, host: str, port: int) -> None:
+    """Create the database if needed and load the demo data (running it again changes nothing)."""
+    from flask_migrate import upgrade
+
+    from .demo_data import load_demo_data
+
+    upgrade()
+    summary = load_demo_data()
+    click.echo("Demo data: " + ", ".join(f"{count} {what}" for what, count in summary.items()))
+    if serve:
+        _serve_demo(host, port)
+
+
+def _serve_demo(host: str, port: int) -> None:
+    from . import create_app
+
+    url = f"http://{host}:{port}/"
+    app = create_app({"DEMO_MODE": True, "MAIL_BACKEND": "demo", "RUN_SCHEDULER": True,
+                      "MEETINGS_ENV": "development", "BASE_URL": url.rstrip("/"),
+                      "OUTBOX_INTERVAL_SECONDS": 2})
+    click.secho(f"\n  The demo runs at {url}\n  Every e-mail is printed here and listed at "
+                f"{url}demo/mail\n  Sign in as an example person at {url}demo/people\n",
+                fg="green", bold=True)
+    app.run(host=host, port=port, use_reloader=False, threaded=True)
+
+
+def register(app: Flask) -> None:
+    # A group per app, so that one app's plugins never add commands to another's.
+    group = AppGroup("meetings", help="Manage the dialogue-meetings service.")
+    for command in (list_plugins, create_admin_command, worker, demo):
+        group.add_command(command)
+    hook(app).register_commands(cli=group)
+    app.cli.add_command(group)

@@ -1,0 +1,174 @@
+"""Every hook a plugin can implement, declared once. Each docstring is that hook's documentation.
+
+A plugin implements hooks with ``meetings.hookimpl``::
+
+    from meetings import hookimpl
+
+    @hookimpl
+    def nav_links(person):
+        return [NavLink(url_for("hello.index"), "Hello")]
+
+The core calls hooks with keyword arguments; an implementation may accept only the arguments
+it needs. Hooks that collect things return a value (or None to add nothing) and the core gathers
+the results of all plugins; event hooks return nothing. ``tests/test_hookspecs.py`` fails when
+a hook here has no documentation.
+"""
+
+from __future__ import annotations
+
+import pluggy
+
+PROJECT_NAME = "meetings"
+
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+
+# --- Wiring, called once inside create_app -------------------------------------------------
+
+
+@hookspec
+def register_blueprints(app):
+    """Register the plugin's Flask blueprints on ``app``.
+
+    Name the blueprint after the plugin and keep its templates in ``templates/<plugin>/`` so
+    that two plugins never collide. Called once per application, after the core's blueprints.
+    """
+
+
+@hookspec
+def register_commands(cli):
+    """Add ``click`` commands to the ``flask meetings`` command group ``cli``.
+
+    Prefer a sub-group named after the plugin, e.g. ``flask meetings ical …``.
+    """
+
+
+@hookspec
+def register_jobs(scheduler, app):
+    """Add background jobs to the APScheduler ``scheduler``.
+
+    Jobs run in the worker (``flask meetings worker``), never once per web process. Wrap the
+    job body in ``with app.app_context():``. Jobs must be idempotent: they may run again after
+    a restart and two workers may run at once, so a job sweeps the database for work that is
+    due and claims each item before acting on it.
+    """
+
+
+@hookspec
+def translation_domains():
+    """Return a list of ``flask_babel.Domain`` objects the plugin translates through.
+
+    The core only uses this to list catalogues in ``flask meetings plugins``; a plugin calls its
+    own domain's ``gettext`` so that equal message ids of two plugins never override each other.
+    """
+
+
+# --- Pages -----------------------------------------------------------------------------------
+
+
+@hookspec
+def nav_links(person):
+    """Return a list of ``meetings.plugins.NavLink`` to show in the main navigation.
+
+    ``person`` is the signed-in ``Person`` or None. Return only links this person may follow.
+    """
+
+
+@hookspec
+def meeting_panels(meeting, person):
+    """Return a list of ``meetings.plugins.Panel`` (a heading and safe HTML) for a meeting's page.
+
+    ``person`` is the signed-in ``Person`` or None; the panel must show nothing the person may not
+    see. Rendering is the plugin's own: use ``render_template("<plugin>/panel.html", …)`` and wrap
+    the result in ``markupsafe.Markup``.
+    """
+
+
+@hookspec
+def page_head_links(endpoint, view_args):
+    """Return a list of dicts of ``<link>`` attributes for the page's ``<head>``.
+
+    Used for example to advertise a calendar feed:
+    ``{"rel": "alternate", "type": "text/calendar", "href": …, "title": …}``.
+    """
+
+
+# --- Mail ------------------------------------------------------------------------------------
+
+
+@hookspec
+def mail_attachments(kind, meeting, recipient):
+    """Return a list of attachments for an e-mail about to be queued, or None.
+
+    ``kind`` names the e-mail (``"invitation"``, ``"registration_confirmed"``, …), ``meeting`` is
+    the ``Meeting`` it concerns (or None) and ``recipient`` the address. An attachment is a dict
+    ``{"filename": str, "content_type": str, "content": str}``; for calendar invitations use
+    ``content_type="text/calendar; method=REQUEST"``.
+    """
+
+
+# --- Domain events: called after the change is flushed, inside its transaction -------------
+#
+# An implementation that raises rolls the change back. Send mail by queuing it in the outbox
+# (meetings.domain.mail.queue_mail) so it is committed together with the change.
+
+
+@hookspec
+def meeting_changed(meeting, changes):
+    """A meeting was created, published or edited.
+
+    ``changes`` is a dict of attribute name to ``(old, new)``; a new meeting has every attribute
+    with ``old`` None.
+    """
+
+
+@hookspec
+def meeting_cancelled(meeting):
+    """A meeting was cancelled."""
+
+
+@hookspec
+def registration_changed(registration, previous_status):
+    """A registration was created, confirmed, moved to or from the waiting list, or cancelled.
+
+    ``previous_status`` is None for a new registration.
+    """
+
+
+@hookspec
+def attendance_recorded(attendance):
+    """Someone was recorded as present at a meeting, on site or online."""
+
+
+# --- Personal data (GDPR) ------------------------------------------------------------------
+
+
+@hookspec
+def person_data(person):
+    """Return a dict of what the plugin holds about ``person``, for their data export.
+
+    Keys are section names; values must be JSON-serialisable. Return None if the plugin holds
+    nothing about the person.
+    """
+
+
+@hookspec
+def erase_person(person):
+    """Erase or anonymise what the plugin holds about ``person``.
+
+    Called inside the erasure transaction, before the person row is removed. Keep what the law
+    requires (for example approved payments) but strip it of the person's identity.
+    """
+
+
+# --- Reports --------------------------------------------------------------------------------
+
+
+@hookspec
+def followup_sections(year):
+    """Return a list of ``meetings.plugins.ReportSection`` for the yearly follow-up report.
+
+    The agreement between region, county board and civil society is followed up every year;
+    each plugin contributes what it knows (compensation paid, minutes kept, …) for ``year``.
+    """

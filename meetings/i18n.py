@@ -1,0 +1,53 @@
+"""Choosing the language of a request, and formatting dates and times for it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, current_app, g, request, session
+from flask_babel import format_date, format_datetime, format_time, get_locale
+
+from .config import SUPPORTED_LOCALES
+
+LANGUAGE_NAMES = {"sv": "Svenska", "en": "English"}  # each in its own language, never translated
+SESSION_LOCALE_KEY = "locale"
+
+
+def select_locale() -> str:
+    """The signed-in person's setting wins, then the language switcher, then the browser."""
+    person = getattr(g, "person", None)
+    if person is not None and person.locale in SUPPORTED_LOCALES:
+        return person.locale
+    chosen = session.get(SESSION_LOCALE_KEY)
+    if chosen in SUPPORTED_LOCALES:
+        return chosen
+    best = request.accept_languages.best_match(SUPPORTED_LOCALES)
+    return best or current_app.config["DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    return current_app.config["TIME_ZONE"]
+
+
+def current_language() -> str:
+    locale = get_locale()
+    return locale.language if locale is not None else current_app.config["DEFAULT_LOCALE"]
+
+
+def format_when(start: datetime, end: datetime | None = None) -> str:
+    """A meeting's time as people write it: "12 mars 2027 13:00–15:30" in the local zone."""
+    if end is None:
+        return format_datetime(start, "medium")
+    same_day = format_date(start, "short") == format_date(end, "short")
+    if same_day:
+        return f"{format_date(start, 'long')} {format_time(start, 'short')}–{format_time(end, 'short')}"
+    return f"{format_datetime(start, 'medium')} – {format_datetime(end, 'medium')}"
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt)
+    app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt)
+    app.jinja_env.filters["time"] = lambda value, fmt="short": format_time(value, fmt)
+    app.jinja_env.globals["format_when"] = format_when
+    app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
+    app.jinja_env.globals["current_language"] = current_language

@@ -1,0 +1,39 @@
+"""The core's blueprints and what every page's template needs."""
+
+from __future__ import annotations
+
+from flask import Flask, g, request
+
+from ..plugins import collect
+
+
+def register(app: Flask) -> None:
+    from . import auth, demo, main, public
+
+    app.register_blueprint(main.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(public.bp)
+    if app.config["DEMO_MODE"]:
+        app.register_blueprint(demo.bp)
+
+    @app.context_processor
+    def page_context():
+        person = g.get("person")
+        return {
+            "person": person,
+            "plugin_nav_links": collect("nav_links", person=person),
+            "head_links": collect("page_head_links", endpoint=request.endpoint,
+                                  view_args=request.view_args or {}),
+            "demo_mode": app.config["DEMO_MODE"],
+        }
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'")
+        return response

@@ -1,0 +1,55 @@
+"""Home page, language choice and the account page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, session
+from flask_babel import gettext as _
+from flask_babel import refresh
+
+from ..auth import login_required
+from ..domain.auth import safe_next_path
+from ..domain.people import update_account
+from ..domain.queries import upcoming_public_meetings
+from ..extensions import db
+from ..forms import AccountForm, LanguageForm
+from ..i18n import SESSION_LOCALE_KEY
+from ..models import Forum, Organisation
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def home():
+    return render_template(
+        "home.html",
+        meetings=upcoming_public_meetings(limit=10),
+        forum_count=db.session.query(Forum).count(),
+        organisation_count=db.session.query(Organisation).count(),
+    )
+
+
+@bp.post("/language")
+def set_language():
+    form = LanguageForm()
+    if not form.validate():
+        abort(400)
+    session[SESSION_LOCALE_KEY] = form.locale.data
+    if g.person is not None:
+        update_account(g.person, locale=form.locale.data)
+    refresh()
+    return redirect(safe_next_path(form.next.data))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    form = AccountForm(obj=g.person)
+    if not form.is_submitted():
+        form.locale.data = g.person.locale or session.get(SESSION_LOCALE_KEY) or "sv"
+    if form.validate_on_submit():
+        update_account(g.person, name=form.name.data.strip(), locale=form.locale.data)
+        session[SESSION_LOCALE_KEY] = form.locale.data
+        refresh()
+        flash(_("Your settings were saved."), "success")
+        return redirect("/account")
+    return render_template("account.html", form=form)
