@@ -14,8 +14,10 @@ def _messages() -> dict[int, tuple[str, str]]:
         403: (_("Not allowed"), _("You do not have permission to see this page.")),
         404: (_("Page not found"), _("There is no page at this address. It may have been moved or removed.")),
         405: (_("Not allowed"), _("This page cannot be used that way.")),
-        429: (_("Too many attempts"), _("You have tried too many times in a short while. Please wait a few minutes and try again.")),
-        500: (_("Something went wrong"), _("An error occurred on our side. Nothing you sent was half-saved; please try again.")),
+        429: (_("Too many attempts"),
+              _("You have tried too many times in a short while. Please wait a few minutes and try again.")),
+        500: (_("Something went wrong"),
+              _("An error occurred on our side. Nothing you sent was half-saved; please try again.")),
     }
 
 
