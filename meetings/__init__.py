@@ -38,8 +38,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True,
                      compare_type=True)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    limiter.init_app(app)  # before CSRF, so that even malformed requests count against the limits
     csrf.init_app(app)
-    limiter.init_app(app)
     i18n.init_app(app)
 
     app.extensions[EXTENSION_KEY] = create_plugin_manager(app)

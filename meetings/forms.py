@@ -18,6 +18,7 @@ class SignInForm(FlaskForm):
                     Email(message=_l("Enter an e-mail address like name@example.org."),
                           check_deliverability=False),
                     Length(max=254, message=_l("The address is too long."))],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
         render_kw={"autocomplete": "email"},
     )
     next = HiddenField()

@@ -47,12 +47,12 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
-def test_database_url() -> str | None:
+def database_url_for_tests() -> str | None:
     return os.environ.get(TEST_DATABASE_ENV) or None
 
 
 def uses_postgres() -> bool:
-    url = test_database_url()
+    url = database_url_for_tests()
     return bool(url and url.startswith("postgresql"))
 
 
@@ -70,7 +70,7 @@ def _psycopg_url(url: str) -> str:
 
 @pytest.fixture(scope="session")
 def _database_for_session() -> Iterator[str | None]:
-    url = test_database_url()
+    url = database_url_for_tests()
     if url and url.startswith("postgresql"):
         try:
             reset_postgres_schema(url)

@@ -16,10 +16,10 @@ def csrf_token(html: str) -> str:
     return match.group(1)
 
 
-def sign_in_as(client, app, person: Person) -> None:
-    """Start a session for ``person`` the way the sign-in view does."""
+def sign_in_as(client, person_id: int) -> None:
+    """Start a session for a person, as following a sign-in link does."""
     with client.session_transaction() as session:
-        session["person_id"] = person.id
+        session["person_id"] = person_id
 
 
 @pytest.fixture

@@ -1,0 +1,101 @@
+"""Languages: Swedish by default, English complete; the person's setting wins, then the switcher,
+then the browser. Dates and times are shown in Europe/Stockholm, formatted for the language."""
+
+from datetime import UTC, datetime
+
+from flask_babel import force_locale
+
+from meetings.extensions import db
+from meetings.i18n import format_when
+from meetings.models import Person
+from tests.conftest import csrf_token, sign_in_as
+
+
+def page_language(response) -> str:
+    html = response.get_data(as_text=True)
+    return html.split('<html lang="', 1)[1].split('"', 1)[0]
+
+
+def switch_language(client, locale, next_path="/"):
+    token = csrf_token(client.get(next_path).get_data(as_text=True))
+    return client.post("/language", data={"locale": locale, "next": next_path, "csrf_token": token})
+
+
+def test_swedish_is_the_default(client):
+    response = client.get("/")
+    assert page_language(response) == "sv"
+    assert "Logga in" in response.get_data(as_text=True)
+
+
+def test_the_browser_language_is_used_when_nothing_was_chosen(client):
+    response = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.8"})
+    assert page_language(response) == "en"
+    assert "Sign in" in response.get_data(as_text=True)
+    unsupported = client.get("/", headers={"Accept-Language": "de-DE"})
+    assert page_language(unsupported) == "sv"
+
+
+def test_the_switcher_beats_the_browser(client):
+    response = switch_language(client, "en", "/forums")
+    assert response.status_code == 302 and response.headers["Location"] == "/forums"
+    assert page_language(client.get("/", headers={"Accept-Language": "sv"})) == "en"
+    switch_language(client, "sv")
+    assert page_language(client.get("/", headers={"Accept-Language": "en"})) == "sv"
+
+
+def test_the_switcher_rejects_unknown_languages(client):
+    token = csrf_token(client.get("/").get_data(as_text=True))
+    response = client.post("/language", data={"locale": "xx", "csrf_token": token})
+    assert response.status_code == 400
+    assert page_language(client.get("/")) == "sv"
+
+
+def test_a_signed_in_persons_setting_wins(client, app, people):
+    with app.app_context():
+        db.session.get(Person, people["representative"]).locale = "en"
+        db.session.commit()
+    sign_in_as(client, people["representative"])
+    assert page_language(client.get("/", headers={"Accept-Language": "sv"})) == "en"
+
+
+def test_switching_language_when_signed_in_saves_the_setting(client, app, people):
+    sign_in_as(client, people["organiser"])
+    switch_language(client, "en")
+    with app.app_context():
+        assert db.session.get(Person, people["organiser"]).locale == "en"
+
+
+def test_times_are_shown_in_stockholm_time_for_the_language(app):
+    # 12:00 UTC on 10 June is 14:00 in Stockholm (summer time); in January it is 13:00.
+    summer_start = datetime(2027, 6, 10, 12, 0, tzinfo=UTC)
+    summer_end = datetime(2027, 6, 10, 14, 30, tzinfo=UTC)
+    with app.test_request_context():
+        with force_locale("sv"):
+            swedish = format_when(summer_start, summer_end)
+        with force_locale("en"):
+            english = format_when(summer_start, summer_end)
+            winter = format_when(datetime(2027, 1, 10, 12, 0, tzinfo=UTC))
+    assert swedish == "10 juni 2027 14:00–16:30"
+    assert "June 10, 2027" in english and "2:00" in english and "4:30" in english
+    assert "1:00" in winter
+
+
+def test_account_page_saves_name_and_language(client, app, people):
+    sign_in_as(client, people["representative"])
+    page = client.get("/account").get_data(as_text=True)
+    response = client.post("/account", data={"name": "Rut R.", "locale": "en", "csrf_token": csrf_token(page)})
+    assert response.status_code == 302
+    with app.app_context():
+        person = db.session.get(Person, people["representative"])
+        assert (person.name, person.locale) == ("Rut R.", "en")
+    assert page_language(client.get("/account")) == "en"
+
+
+def test_account_form_keeps_what_was_typed_when_invalid(client, app, people):
+    sign_in_as(client, people["representative"])
+    page = client.get("/account").get_data(as_text=True)
+    response = client.post("/account", data={"name": "x" * 201, "locale": "en", "csrf_token": csrf_token(page)})
+    assert response.status_code == 200
+    assert 'aria-invalid="true"' in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Person, people["representative"]).name == "Rut Representant"
