@@ -34,10 +34,7 @@ lint: install
 
 # Extracts messages from the code and updates the sv and en catalogues.
 translations: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
-	  -o translations/meetings.pot .
-	$(BIN)/pybabel update -i translations/meetings.pot -d translations -D meetings --no-fuzzy-matching
-	$(BIN)/python scripts/compile_translations.py
+	$(BIN)/python scripts/update_catalogues.py
 
 bench: install
 	$(BIN)/python -m bench

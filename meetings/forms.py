@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length
 
 from .config import SUPPORTED_LOCALES
@@ -48,5 +49,6 @@ class AccountForm(FlaskForm):
     name = StringField(_l("Your name"),
                        validators=[Length(max=200, message=_l("At most 200 characters."))],
                        render_kw={"autocomplete": "name"})
-    locale = RadioField(_l("Language"), choices=[(code, LANGUAGE_NAMES[code]) for code in SUPPORTED_LOCALES],
+    locale = RadioField(_l("Language"), choices=[SelectChoice(code, LANGUAGE_NAMES[code], render_kw={"lang": code})
+                                 for code in SUPPORTED_LOCALES],
                         validators=[InputRequired(message=_l("Choose a language."))])
