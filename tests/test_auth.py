@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from meetings.domain.auth import LINK_LIFETIME, hash_token
+from meetings.domain.auth import SignInError, check_token, hash_token
 from meetings.extensions import db
 from meetings.models import Person, SignInToken, utcnow
 from meetings.testing import text_part
@@ -91,8 +91,14 @@ def test_an_expired_link_is_refused_with_a_way_to_get_a_new_one(client, app, sen
     assert 'action="/sign-in"' in text
 
 
-def test_links_last_fifteen_minutes():
-    assert LINK_LIFETIME == timedelta(minutes=15)
+def test_links_last_fifteen_minutes(client, app, send_mail):
+    ask_for_link(client, "timer@example.org")
+    _, token = link_from_mail(send_mail, "timer@example.org")
+    with app.app_context():
+        issued = db.session.scalar(select(SignInToken)).created_at
+        assert check_token(token, now=issued + timedelta(minutes=14, seconds=59))
+        with pytest.raises(SignInError):
+            check_token(token, now=issued + timedelta(minutes=15))
 
 
 def test_an_unknown_link_is_refused(client):

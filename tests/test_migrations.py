@@ -7,7 +7,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from meetings.extensions import db
-from meetings.testing import reset_postgres_schema, database_url_for_tests, uses_postgres
+from meetings.testing import database_url_for_tests, reset_postgres_schema, uses_postgres
 
 
 def empty_database(app):
