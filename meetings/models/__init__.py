@@ -2,23 +2,28 @@
 
 from .auth import SignInToken
 from .enums import (
+    ForumMemberStatus,
+    ICNPOGroup,
     Level,
     MeetingFormat,
     MeetingStatus,
     MembershipRole,
     OrganisationKind,
+    OrganisationStatus,
     ParticipationLevel,
 )
-from .forum import Forum, ForumMember
+from .forum import Forum, ForumMember, ForumRepresentative
 from .meeting import Meeting
-from .organisation import Organisation
+from .notification import PendingNotification
+from .organisation import Organisation, search_key
 from .outbox import OutboxMessage
 from .person import Membership, Person
 from .reference import Municipality, SubjectArea
 from .types import UTCDateTime, utcnow
 
 __all__ = [
-    "Forum", "ForumMember", "Level", "Meeting", "MeetingFormat", "MeetingStatus", "Membership",
+    "Forum", "ForumMember", "ForumMemberStatus", "ForumRepresentative", "ICNPOGroup", "OrganisationStatus",
+    "PendingNotification", "search_key", "Level", "Meeting", "MeetingFormat", "MeetingStatus", "Membership",
     "MembershipRole", "Municipality", "Organisation", "OrganisationKind", "OutboxMessage",
     "ParticipationLevel", "Person", "SignInToken", "SubjectArea", "UTCDateTime", "utcnow",
 ]

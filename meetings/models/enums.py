@@ -1,6 +1,6 @@
 """Fixed vocabularies of the domain, with their user-facing labels."""
 
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Enum
@@ -93,3 +93,61 @@ class MeetingStatus(StrEnum):
     def label(self):
         return {"draft": _l("Draft"), "published": _l("Published"),
                 "cancelled": _l("Cancelled")}[self.value]
+
+
+class OrganisationStatus(StrEnum):
+    """A self-registered organisation is public only once its e-mail is confirmed and it is approved."""
+
+    UNCONFIRMED = "unconfirmed"
+    PENDING = "pending"
+    APPROVED = "approved"
+
+    @property
+    def label(self):
+        return {"unconfirmed": _l("E-mail not yet confirmed"), "pending": _l("Awaiting approval"),
+                "approved": _l("Approved")}[self.value]
+
+
+class ForumMemberStatus(StrEnum):
+    REQUESTED = "requested"
+    MEMBER = "member"
+    DECLINED = "declined"
+
+    @property
+    def label(self):
+        return {"requested": _l("Asked to join"), "member": _l("Member"),
+                "declined": _l("Declined")}[self.value]
+
+
+class ICNPOGroup(IntEnum):
+    """The International Classification of Non-Profit Organisations, used by the mapping report."""
+
+    CULTURE = 1
+    EDUCATION = 2
+    HEALTH = 3
+    SOCIAL_SERVICES = 4
+    ENVIRONMENT = 5
+    DEVELOPMENT = 6
+    ADVOCACY = 7
+    PHILANTHROPY = 8
+    INTERNATIONAL = 9
+    RELIGION = 10
+    PROFESSIONAL = 11
+    OTHER = 12
+
+    @property
+    def label(self):
+        return {
+            1: _l("Culture and recreation"),
+            2: _l("Education and research"),
+            3: _l("Health"),
+            4: _l("Social services"),
+            5: _l("Environment"),
+            6: _l("Development and housing"),
+            7: _l("Law, advocacy and politics"),
+            8: _l("Philanthropy and volunteering"),
+            9: _l("International activities"),
+            10: _l("Religion"),
+            11: _l("Business, professional associations and unions"),
+            12: _l("Other"),
+        }[self.value]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy import Column, ForeignKey, String, Table, Text, event, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .enums import Level, OrganisationKind, enum_column
+from .enums import ICNPOGroup, Level, OrganisationKind, OrganisationStatus, enum_column
 from .reference import Municipality, SubjectArea
 from .types import UTCDateTime, utcnow
 
@@ -26,6 +26,26 @@ organisation_municipality = Table(
     Column("municipality_id", ForeignKey("municipality.id", ondelete="CASCADE"), primary_key=True),
 )
 
+# What an organisation wants to hear about: new forums and public meetings in these areas/places.
+organisation_interest_area = Table(
+    "organisation_interest_area",
+    db.metadata,
+    Column("organisation_id", ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True),
+    Column("subject_area_id", ForeignKey("subject_area.id", ondelete="CASCADE"), primary_key=True),
+)
+
+organisation_interest_municipality = Table(
+    "organisation_interest_municipality",
+    db.metadata,
+    Column("organisation_id", ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True),
+    Column("municipality_id", ForeignKey("municipality.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+def search_key(text: str) -> str:
+    """Text folded for searching: case-insensitive for å, ä and ö too, which SQLite's LIKE is not."""
+    return " ".join(text.casefold().split())
+
 
 class Organisation(db.Model):
     __tablename__ = "organisation"
@@ -42,7 +62,16 @@ class Organisation(db.Model):
     website: Mapped[str | None] = mapped_column(String(300))
     umbrella_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL"), index=True)
+    # The umbrella's representatives confirm that the organisation really is a member.
+    umbrella_confirmed: Mapped[bool] = mapped_column(default=False, server_default=false())
+    status: Mapped[OrganisationStatus] = mapped_column(
+        enum_column(OrganisationStatus), default=OrganisationStatus.APPROVED,
+        server_default=OrganisationStatus.APPROVED.value, index=True)
+    # Where the register's e-mail goes; representatives have their own addresses.
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     umbrella: Mapped[Organisation | None] = relationship(
         remote_side=[id], back_populates="umbrella_members")
@@ -53,6 +82,18 @@ class Organisation(db.Model):
         secondary=organisation_municipality, order_by=Municipality.name)
     memberships: Mapped[list[Membership]] = relationship(  # noqa: F821
         back_populates="organisation", cascade="all, delete-orphan")
+    interest_areas: Mapped[list[SubjectArea]] = relationship(
+        secondary=organisation_interest_area, order_by=SubjectArea.name_sv)
+    interest_municipalities: Mapped[list[Municipality]] = relationship(
+        secondary=organisation_interest_municipality, order_by=Municipality.name)
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == OrganisationStatus.APPROVED
+
+    @property
+    def icnpo(self) -> ICNPOGroup | None:
+        return ICNPOGroup(self.icnpo_group) if self.icnpo_group else None
 
     @property
     def is_public_sector(self) -> bool:
@@ -66,3 +107,9 @@ class Organisation(db.Model):
 
     def __repr__(self) -> str:
         return f"<Organisation {self.name!r}>"
+
+
+@event.listens_for(Organisation, "before_insert")
+@event.listens_for(Organisation, "before_update")
+def _refresh_search_text(mapper, connection, organisation: Organisation) -> None:
+    organisation.search_text = search_key(f"{organisation.name} {organisation.description or ''}")
