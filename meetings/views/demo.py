@@ -40,7 +40,7 @@ def mail_html(message_id: int):
 @bp.get("/people")
 def people():
     people = db.session.scalars(select(Person).order_by(Person.is_admin.desc(), Person.name))
-    return render_template("demo/people.html", people=list(people), form=EmptyForm())
+    return render_template("demo/people.html", people=list(people))
 
 
 @bp.post("/sign-in-as/<int:person_id>")
