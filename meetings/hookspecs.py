@@ -48,8 +48,8 @@ def register_commands(cli):
 def register_jobs(scheduler, app):
     """Add background jobs to the APScheduler ``scheduler``.
 
-    Jobs run in the worker (``flask meetings worker``), never once per web process. Wrap the
-    job body in ``with app.app_context():``. Jobs must be idempotent: they may run again after
+    Jobs run in the worker (``flask meetings worker``), never once per web process. ``app`` is
+    the application: wrap the job body in ``with app.app_context():``. Jobs must be idempotent: they may run again after
     a restart and two workers may run at once, so a job sweeps the database for work that is
     due and claims each item before acting on it.
     """
@@ -59,8 +59,20 @@ def register_jobs(scheduler, app):
 def translation_domains():
     """Return a list of ``flask_babel.Domain`` objects the plugin translates through.
 
-    The core only uses this to list catalogues in ``flask meetings plugins``; a plugin calls its
-    own domain's ``gettext`` so that equal message ids of two plugins never override each other.
+    This tells tools where a plugin's catalogues are; the translating itself is the plugin's: it
+    calls its own domain's ``gettext``, so that equal message ids of two plugins never override
+    each other.
+    """
+
+
+@hookspec
+def migration_directories():
+    """Return a list of directories holding the plugin's Alembic revisions, or None.
+
+    A plugin's tables are named ``<plugin>_…`` and live in the plugin's own Alembic branch
+    (``branch_labels = ("<plugin>",)``, ``depends_on`` a core revision). The core adds these
+    directories to Alembic's ``version_locations`` for ``flask db …``, so
+    ``flask db upgrade heads`` creates the tables of every enabled plugin and of no other.
     """
 
 
@@ -72,6 +84,7 @@ def nav_links(person):
     """Return a list of ``meetings.plugins.NavLink`` to show in the main navigation.
 
     ``person`` is the signed-in ``Person`` or None. Return only links this person may follow.
+    Links are shown in the order of ``MEETINGS_PLUGINS``.
     """
 
 
@@ -79,9 +92,10 @@ def nav_links(person):
 def meeting_panels(meeting, person):
     """Return a list of ``meetings.plugins.Panel`` (a heading and safe HTML) for a meeting's page.
 
-    ``person`` is the signed-in ``Person`` or None; the panel must show nothing the person may not
-    see. Rendering is the plugin's own: use ``render_template("<plugin>/panel.html", …)`` and wrap
-    the result in ``markupsafe.Markup``.
+    ``meeting`` is the ``Meeting`` shown and ``person`` the signed-in ``Person`` or None; the
+    panel must show nothing the person may not see. Rendering is the plugin's own: use
+    ``render_template("<plugin>/panel.html", …)`` and wrap the result in ``markupsafe.Markup``.
+    Panels are shown by ``Panel.order``, then in the order of ``MEETINGS_PLUGINS``.
     """
 
 
@@ -89,7 +103,9 @@ def meeting_panels(meeting, person):
 def page_head_links(endpoint, view_args):
     """Return a list of dicts of ``<link>`` attributes for the page's ``<head>``.
 
-    Used for example to advertise a calendar feed:
+    ``endpoint`` is the Flask endpoint of the page (``"public.meeting"``, None on a "not found"
+    page) and ``view_args`` its URL arguments (``{"meeting_id": 7}``). Used for example to
+    advertise a calendar feed:
     ``{"rel": "alternate", "type": "text/calendar", "href": …, "title": …}``.
     """
 
@@ -116,7 +132,7 @@ def mail_attachments(kind, meeting, recipient):
 
 @hookspec
 def meeting_changed(meeting, changes):
-    """A meeting was created, published or edited.
+    """``meeting`` was created, published or edited.
 
     ``changes`` is a dict of attribute name to ``(old, new)``; a new meeting has every attribute
     with ``old`` None.
@@ -125,20 +141,20 @@ def meeting_changed(meeting, changes):
 
 @hookspec
 def meeting_cancelled(meeting):
-    """A meeting was cancelled."""
+    """``meeting`` was cancelled."""
 
 
 @hookspec
 def registration_changed(registration, previous_status):
-    """A registration was created, confirmed, moved to or from the waiting list, or cancelled.
+    """``registration`` was created, confirmed, moved to or from the waiting list, or cancelled.
 
-    ``previous_status`` is None for a new registration.
+    ``previous_status`` is its status before the change, or None for a new registration.
     """
 
 
 @hookspec
 def attendance_recorded(attendance):
-    """Someone was recorded as present at a meeting, on site or online."""
+    """``attendance`` records that someone was present at a meeting, on site or online."""
 
 
 # --- Personal data (GDPR) ------------------------------------------------------------------
