@@ -46,14 +46,11 @@ def create_admin_command(email: str) -> None:
 @with_appcontext
 def worker() -> None:
     """Run the background jobs (sending mail, reminders, clean-up) until stopped."""
-    from .scheduler import build_scheduler
+    from .scheduler import run_worker
 
-    scheduler = build_scheduler(current_app._get_current_object(), blocking=True)
-    click.echo("Worker started; press Ctrl+C to stop.")
-    try:
-        scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        click.echo("Worker stopped.")
+    click.echo("Worker started; stop it with Ctrl+C or SIGTERM.")
+    run_worker(current_app._get_current_object(), say=click.echo)
+    click.echo("Worker stopped.")
 
 
 @click.command("demo")
@@ -68,7 +65,7 @@ def demo(serve: bool, host: str, port: int) -> None:
 
     from .demo_data import load_demo_data
 
-    upgrade()
+    upgrade(revision="heads")  # the core's history and any plugin's own branch
     summary = load_demo_data()
     click.echo("Demo data: " + ", ".join(f"{count} {what}" for what, count in summary.items()))
     if serve:

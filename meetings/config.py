@@ -118,6 +118,16 @@ def _parse_mail_backend(name: str, raw: str) -> str:
     return raw
 
 
+def _parse_positive_int(name: str, raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(name, f"expected a whole number, got {raw!r}") from None
+    if value < 1:
+        raise ConfigError(name, f"expected a number of at least 1, got {value}")
+    return value
+
+
 def _parse_str(name: str, raw: str) -> str:
     return raw
 
@@ -156,6 +166,8 @@ SETTINGS: tuple[Setting, ...] = (
             "where rate-limit counters live; use redis://… with several web processes"),
     Setting("DEMO_MODE", "false", _parse_bool,
             "show the demo pages (mail viewer, sign in as an example person)"),
+    Setting("OUTBOX_INTERVAL_SECONDS", "10", _parse_positive_int,
+            "how often the worker looks for e-mail to send"),
     Setting("RUN_SCHEDULER", "false", _parse_bool,
             "run background jobs inside the web process (the demo does; production uses the worker)"),
 )

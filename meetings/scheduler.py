@@ -5,10 +5,14 @@ runs them inside the web process."""
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
 
+from apscheduler.events import EVENT_SCHEDULER_STARTED
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -18,6 +22,9 @@ from .extensions import db
 from .plugins import hook
 
 log = logging.getLogger(__name__)
+
+EXTENSION_KEY = "meetings.scheduler"
+STOP_SIGNALS = frozenset({signal.SIGTERM, signal.SIGINT})
 
 
 def in_app_context(app: Flask, job: Callable[[], object]) -> Callable[[], None]:
@@ -40,15 +47,20 @@ def add_core_jobs(scheduler: BaseScheduler, app: Flask) -> None:
     from .domain.mail import send_due_mail
 
     now = datetime.now(UTC)
-    common = {"max_instances": 1, "coalesce": True, "replace_existing": True}
+    # A sweep that starts late still runs (no misfire limit); runs that were missed while the
+    # machine was busy are done once, not once each.
+    common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None,
+              "replace_existing": True, "next_run_time": now}
     scheduler.add_job(in_app_context(app, send_due_mail), "interval",
-                      seconds=app.config.get("OUTBOX_INTERVAL_SECONDS", 10),
-                      id="core.send_due_mail", next_run_time=now, **common)
+                      seconds=app.config["OUTBOX_INTERVAL_SECONDS"],
+                      id="core.send_due_mail", **common)
+    # Also at start, so that a worker restarted more often than hourly still purges.
     scheduler.add_job(in_app_context(app, purge_spent_tokens), "interval", hours=1,
                       id="core.purge_spent_tokens", **common)
 
 
 def build_scheduler(app: Flask, blocking: bool) -> BaseScheduler:
+    """A scheduler with the core's jobs and every enabled plugin's (hook ``register_jobs``)."""
     scheduler = BlockingScheduler(timezone=UTC) if blocking else BackgroundScheduler(timezone=UTC)
     add_core_jobs(scheduler, app)
     hook(app).register_jobs(scheduler=scheduler, app=app)
@@ -56,7 +68,48 @@ def build_scheduler(app: Flask, blocking: bool) -> BaseScheduler:
 
 
 def start_in_process(app: Flask) -> BackgroundScheduler:
+    """Run the jobs in a thread of the web process (the demo; ``RUN_SCHEDULER``)."""
     scheduler = build_scheduler(app, blocking=False)
     scheduler.start()
-    app.extensions["meetings.scheduler"] = scheduler
+    app.extensions[EXTENSION_KEY] = scheduler
     return scheduler
+
+
+def run_worker(app: Flask, say: Callable[[str], object] = print) -> None:
+    """Run the jobs in the foreground until SIGTERM or SIGINT (Ctrl+C).
+
+    On the first signal the scheduler stops taking new runs and waits for running jobs to
+    finish, then this returns. A second signal ends the process at once; a row being sent then
+    stays claimed for a few minutes and is sent again after that.
+    """
+    in_process = app.extensions.pop(EXTENSION_KEY, None)
+    if in_process is not None:  # RUN_SCHEDULER is on: the worker's own scheduler replaces it
+        in_process.shutdown()
+    scheduler = build_scheduler(app, blocking=True)
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not on POSIX
+        try:
+            scheduler.start()
+        except KeyboardInterrupt:
+            scheduler.shutdown()
+        return
+
+    started = threading.Event()
+    scheduler.add_listener(lambda event: started.set(), EVENT_SCHEDULER_STARTED)
+
+    def wait_for_signal() -> None:
+        signal.sigwait(STOP_SIGNALS)
+        started.wait()
+        say("Stopping: waiting for running jobs to finish (signal again to stop at once).")
+        scheduler.shutdown(wait=True)
+        signal.sigwait(STOP_SIGNALS)
+        os._exit(1)
+
+    # The stop signals are taken by a thread of our own with sigwait, not by a signal handler
+    # that would interrupt the scheduler's loop wherever it happens to be (holding its locks).
+    # Threads started from here on, the scheduler's included, inherit the blocked signals.
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        threading.Thread(target=wait_for_signal, name="worker-signals", daemon=True).start()
+        scheduler.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
