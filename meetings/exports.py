@@ -1,0 +1,90 @@
+"""Tables as CSV or XLSX downloads, for the register, forum members and participant lists.
+
+Both formats get the same header row and values. CSV is written with a byte-order mark and
+semicolons, because that is what Excel expects on Swedish computers; the XLSX has real types
+(numbers stay numbers, dates stay dates).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from flask import Response, abort
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+FORMATS = ("csv", "xlsx")
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Cells that start with these are run as formulas by spreadsheet programs ("CSV injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe_text(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.replace(tzinfo=None)  # XLSX has no time zones; callers pass local times
+    return value
+
+
+def table_response(fmt: str, filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]],
+                   sheet_title: str = "Data") -> Response:
+    """A download of ``rows`` as ``filename.csv`` or ``filename.xlsx``; 404 for another format."""
+    if fmt == "csv":
+        body = _csv(headers, rows)
+        mimetype = "text/csv; charset=utf-8"
+    elif fmt == "xlsx":
+        body = _xlsx(headers, rows, sheet_title)
+        mimetype = XLSX_MIME
+    else:
+        abort(404)
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([str(h) for h in headers])
+    for row in rows:
+        writer.writerow(["" if v is None else _safe_text(_format_csv(v)) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _format_csv(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return value
+
+
+def _xlsx(headers: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title: str) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_title[:31]
+    sheet.append([str(h) for h in headers])
+    widths = [len(str(h)) for h in headers]
+    for row in rows:
+        values = [_safe_text(_plain(v)) for v in row]
+        sheet.append(values)
+        widths = [max(w, min(len(str(v)) if v is not None else 0, 60)) for w, v in zip(widths, values, strict=False)]
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width + 2
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
