@@ -11,10 +11,22 @@ from .config import SUPPORTED_LOCALES
 
 LANGUAGE_NAMES = {"sv": "Svenska", "en": "English"}  # each in its own language, never translated
 SESSION_LOCALE_KEY = "locale"
+# Dates and times follow European habits in English too ("13 March 2027 13:00"), as our readers
+# are in Sweden; gettext falls back from en_GB to the en catalogue.
+FORMATTING_LOCALES = {"sv": "sv_SE", "en": "en_GB"}
+
+
+def babel_locale(language: str) -> str:
+    """The locale to format and translate with for one of our languages."""
+    return FORMATTING_LOCALES.get(language, language)
 
 
 def select_locale() -> str:
     """The signed-in person's setting wins, then the language switcher, then the browser."""
+    return babel_locale(_chosen_language())
+
+
+def _chosen_language() -> str:
     person = getattr(g, "person", None)
     if person is not None and person.locale in SUPPORTED_LOCALES:
         return person.locale

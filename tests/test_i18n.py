@@ -72,12 +72,12 @@ def test_times_are_shown_in_stockholm_time_for_the_language(app):
     with app.test_request_context():
         with force_locale("sv"):
             swedish = format_when(summer_start, summer_end)
-        with force_locale("en"):
+        with force_locale("en_GB"):
             english = format_when(summer_start, summer_end)
             winter = format_when(datetime(2027, 1, 10, 12, 0, tzinfo=UTC))
     assert swedish == "10 juni 2027 14:00–16:30"
-    assert "June 10, 2027" in english and "2:00" in english and "4:30" in english
-    assert "1:00" in winter
+    assert english == "10 June 2027 14:00–16:30"
+    assert "13:00" in winter
 
 
 def test_account_page_saves_name_and_language(client, app, people):

@@ -28,6 +28,7 @@ from sqlalchemy import or_, select, update
 
 from ..config import SUPPORTED_LOCALES
 from ..extensions import db
+from ..i18n import babel_locale
 from ..models import Meeting, OutboxMessage, utcnow
 from ..plugins import collect
 
@@ -59,7 +60,7 @@ def queue_mail(kind: str, recipient: str, template: str, locale: str | None,
             # Queued by a job (the worker): links made with url_for(..., _external=True) should
             # still point at the public site.
             stack.enter_context(current_app.test_request_context("/", base_url=current_app.config["BASE_URL"]))
-        stack.enter_context(force_locale(locale))
+        stack.enter_context(force_locale(babel_locale(locale)))
         text = _render(f"mail/{template}.txt", context)
         html = _render(f"mail/{template}.html", context)
     subject, _, body = text.strip("\n").partition("\n")

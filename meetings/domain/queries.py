@@ -15,7 +15,8 @@ def upcoming_public_meetings(limit: int = 10, now: datetime | None = None) -> li
     now = now or utcnow()
     return list(db.session.scalars(
         select(Meeting)
-        .where(Meeting.status == MeetingStatus.PUBLISHED, Meeting.ends_at >= now)
+        # Cancelled meetings stay listed (marked) so that people who planned to come see it.
+        .where(Meeting.status.in_([MeetingStatus.PUBLISHED, MeetingStatus.CANCELLED]), Meeting.ends_at >= now)
         .options(selectinload(Meeting.forum), selectinload(Meeting.municipality))
         .order_by(Meeting.starts_at).limit(limit)))
 
