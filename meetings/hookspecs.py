@@ -103,7 +103,7 @@ def meeting_panels(meeting, person):
 def page_head_links(endpoint, view_args):
     """Return a list of dicts of ``<link>`` attributes for the page's ``<head>``.
 
-    ``endpoint`` is the Flask endpoint of the page (``"public.meeting"``, None on a "not found"
+    ``endpoint`` is the Flask endpoint of the page (``"meetings.detail"``, None on a "not found"
     page) and ``view_args`` its URL arguments (``{"meeting_id": 7}``). Used for example to
     advertise a calendar feed:
     ``{"rel": "alternate", "type": "text/calendar", "href": …, "title": …}``.

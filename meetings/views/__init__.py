@@ -8,11 +8,10 @@ from ..plugins import collect
 
 
 def register(app: Flask) -> None:
-    from . import auth, demo, main, public
+    from . import auth, demo, forums, main, meetings, organisations
 
-    app.register_blueprint(main.bp)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(public.bp)
+    for blueprint in (main.bp, auth.bp, forums.bp, organisations.bp, meetings.bp):
+        app.register_blueprint(blueprint)
     if app.config["DEMO_MODE"]:
         app.register_blueprint(demo.bp)
 
