@@ -1,0 +1,30 @@
+"""Who may see and change what. Views and templates ask here; no rule is written twice."""
+
+from __future__ import annotations
+
+from ..models import Forum, Organisation, OrganisationStatus, Person
+
+
+def curates_register(person: Person | None) -> bool:
+    """Admins and organisers keep the register: they approve and may correct any entry."""
+    return person is not None and (person.is_admin or person.is_organiser)
+
+
+def may_see_organisation(person: Person | None, organisation: Organisation) -> bool:
+    """Approved organisations are public; others only to their own people and the curators."""
+    if organisation.status == OrganisationStatus.APPROVED:
+        return True
+    return person is not None and (curates_register(person) or person.represents(organisation))
+
+
+def may_edit_organisation(person: Person | None, organisation: Organisation) -> bool:
+    return person is not None and (curates_register(person) or person.represents(organisation))
+
+
+def may_manage_forum(person: Person | None, forum: Forum) -> bool:
+    """The forum's organiser (people organising for that public body) and admins."""
+    return person is not None and person.organises_for(forum.organiser)
+
+
+def may_create_forum(person: Person | None) -> bool:
+    return person is not None and person.is_organiser
