@@ -8,8 +8,8 @@ from wtforms import EmailField, HiddenField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length
 
-from .config import SUPPORTED_LOCALES
-from .i18n import LANGUAGE_NAMES
+from ..config import SUPPORTED_LOCALES
+from ..i18n import LANGUAGE_NAMES
 
 
 class SignInForm(FlaskForm):
