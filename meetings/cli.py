@@ -82,7 +82,10 @@ def _serve_demo(host: str, port: int) -> None:
     click.secho(f"\n  The demo runs at {url}\n  Every e-mail is printed here and listed at "
                 f"{url}demo/mail\n  Sign in as an example person at {url}demo/people\n",
                 fg="green", bold=True)
-    app.run(host=host, port=port, use_reloader=False, threaded=True)
+    # app.run() refuses to start inside a `flask` command, so serve with werkzeug directly.
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, app, use_reloader=False, threaded=True)
 
 
 def register(app: Flask) -> None:
