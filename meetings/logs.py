@@ -1,4 +1,9 @@
-"""Logging that never writes secrets: sign-in tokens and feed tokens are cut out of request lines."""
+"""Logging that never writes secrets: sign-in, invitation and feed tokens are cut out of every record.
+
+Redaction happens where log records are made, so it covers every logger and handler alike: the
+development server's and gunicorn's request lines, Flask's "Exception on /sign-in/…", and any
+library's messages.
+"""
 
 from __future__ import annotations
 
@@ -15,20 +20,25 @@ def redact(text: str) -> str:
     return SECRET_PATH.sub(r"\1[redacted]", text)
 
 
-class RedactSecrets(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.args:
-            record.msg = redact(record.getMessage())
-            record.args = None
-        else:
-            record.msg = redact(str(record.msg))
-        return True
+class _RedactingFactory:
+    """Wraps the log-record factory; marked so it is installed once however many apps start."""
+
+    def __init__(self, wrapped):
+        self.wrapped = wrapped
+
+    def __call__(self, *args, **kwargs) -> logging.LogRecord:
+        record = self.wrapped(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed message is logging's problem to report, not ours
+            return record
+        redacted = redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return record
 
 
 def init_app(app: Flask) -> None:
-    secret_filter = RedactSecrets()
-    # The development server and gunicorn write one line per request, path included.
-    for name in ("werkzeug", "gunicorn.access", "gunicorn.error", app.logger.name):
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, RedactSecrets) for f in logger.filters):
-            logger.addFilter(secret_filter)
+    factory = logging.getLogRecordFactory()
+    if not isinstance(factory, _RedactingFactory):
+        logging.setLogRecordFactory(_RedactingFactory(factory))

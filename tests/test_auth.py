@@ -190,6 +190,16 @@ def test_tokens_never_reach_the_logs(client, send_mail, caplog):
     assert "/sign-in/[redacted]" in caplog.text
 
 
+def test_tokens_are_cut_from_records_of_any_logger(app, caplog):
+    token = "A" * 43
+    with caplog.at_level(logging.INFO):
+        app.logger.error("Exception on /sign-in/%s [POST]", token)
+        logging.getLogger("some.library").warning("GET /invitation/%s", token)
+    assert len(caplog.records) == 2
+    assert token not in caplog.text
+    assert "/sign-in/[redacted]" in caplog.text and "/invitation/[redacted]" in caplog.text
+
+
 @pytest.mark.parametrize("role", ["admin", "organiser", "representative"])
 def test_roles_are_recognised(app, people, role):
     with app.app_context():
