@@ -22,7 +22,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ``config`` overrides settings read from the environment (tests and the demo use it).
     Raises ConfigError or PluginError, naming the setting or plugin, if the app cannot run.
     """
-    from . import cli, errors, i18n, logs, views
+    from . import cli, database, errors, i18n, logs, views
     from .auth import load_signed_in_person
     from .config import load_config
     from .extensions import babel, csrf, db, limiter, migrate
@@ -35,6 +35,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     logs.init_app(app)
 
     db.init_app(app)
+    database.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True,
                      compare_type=True)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)

@@ -151,3 +151,48 @@ class ICNPOGroup(IntEnum):
             11: _l("Business, professional associations and unions"),
             12: _l("Other"),
         }[self.value]
+
+
+class ParticipationMode(StrEnum):
+    """How one person takes part in a meeting: in the room or online."""
+
+    ON_SITE = "on_site"
+    ONLINE = "online"
+
+    @property
+    def label(self):
+        return {"on_site": _l("On site"), "online": _l("Online")}[self.value]
+
+
+class RegistrationStatus(StrEnum):
+    CONFIRMED = "confirmed"
+    WAITING = "waiting"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self):
+        return {"confirmed": _l("Confirmed"), "waiting": _l("On the waiting list"),
+                "cancelled": _l("Cancelled")}[self.value]
+
+
+class InvitationStatus(StrEnum):
+    SENT = "sent"
+    OPENED = "opened"
+    YES = "yes"
+    NO = "no"
+
+    @property
+    def label(self):
+        return {"sent": _l("Sent"), "opened": _l("Opened"), "yes": _l("Yes"), "no": _l("No")}[self.value]
+
+
+class CheckInMethod(StrEnum):
+    LIST = "list"
+    CODE = "code"
+    SELF = "self"
+    WALK_IN = "walk_in"
+
+    @property
+    def label(self):
+        return {"list": _l("Checked in from the list"), "code": _l("Checked in with code"),
+                "self": _l("Confirmed online by themselves"), "walk_in": _l("Walk-in")}[self.value]

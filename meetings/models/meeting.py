@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -19,6 +19,9 @@ class Meeting(db.Model):
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        CheckConstraint("capacity IS NULL OR confirmed_on_site <= capacity", name="on_site_within_capacity"),
+        CheckConstraint("online_capacity IS NULL OR confirmed_online <= online_capacity",
+                        name="online_within_capacity"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,8 +36,26 @@ class Meeting(db.Model):
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"), index=True)
     # Shown only to confirmed registrants and organisers, never on public pages.
     online_url: Mapped[str | None] = mapped_column(String(500))
-    # Seats on site; None means no limit.
+    access_info: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Seats on site and places online; None means no limit.
     capacity: Mapped[int | None]
+    online_capacity: Mapped[int | None]
+    # Confirmed registrations, kept on the row so that taking a seat is one conditional UPDATE
+    # (see meetings.domain.registration): capacity holds however many register at once.
+    confirmed_on_site: Mapped[int] = mapped_column(default=0, server_default="0")
+    confirmed_online: Mapped[int] = mapped_column(default=0, server_default="0")
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # None: registration stays open until the meeting starts.
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Members-only meetings are shown to the forum's member organisations and the invited only.
+    members_only: Mapped[bool] = mapped_column(default=False, server_default=false())
+    reminder_enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
+    reminder_hours: Mapped[int] = mapped_column(default=24, server_default="24")
+    reminder_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Rises when time or place changes, so calendars replace the entry they have (RFC 5545).
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[MeetingStatus] = mapped_column(
         enum_column(MeetingStatus), default=MeetingStatus.DRAFT, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -42,6 +63,10 @@ class Meeting(db.Model):
 
     forum: Mapped[Forum] = relationship(back_populates="meetings")
     municipality: Mapped[Municipality | None] = relationship()
+    agenda_items: Mapped[list[AgendaItem]] = relationship(
+        back_populates="meeting", order_by="AgendaItem.position", cascade="all, delete-orphan")
+    sessions: Mapped[list[MeetingSession]] = relationship(  # noqa: F821
+        back_populates="meeting", order_by="MeetingSession.starts_at", cascade="all, delete-orphan")
 
     @property
     def is_published(self) -> bool:
@@ -57,3 +82,15 @@ class Meeting(db.Model):
 
     def __repr__(self) -> str:
         return f"<Meeting {self.id} {self.title!r}>"
+
+
+class AgendaItem(db.Model):
+    __tablename__ = "agenda_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    meeting: Mapped[Meeting] = relationship(back_populates="agenda_items")

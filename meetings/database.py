@@ -1,0 +1,26 @@
+"""Database connection settings that make SQLite behave like the server databases we rely on."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import event
+
+from .extensions import db
+
+
+def init_app(app: Flask) -> None:
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def configure_sqlite(dbapi_connection, connection_record):
+        cursor = dbapi_connection.cursor()
+        # SQLite ignores foreign keys (and so ON DELETE CASCADE) unless asked, per connection.
+        cursor.execute("PRAGMA foreign_keys=ON")
+        if engine.url.database not in (None, "", ":memory:"):
+            # Readers do not block the writer, and the writer does not block readers.
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
