@@ -44,3 +44,32 @@ def test_migrations_can_be_undone_and_redone(make_app):
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         upgrade()
     assert differences(app) == []
+
+
+def constraint_names(url: str) -> dict[str, set[str]]:
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    inspector = inspect(engine)
+    names = {}
+    for table in inspector.get_table_names():
+        if table == "alembic_version":
+            continue
+        found = {c["name"] for c in inspector.get_check_constraints(table)}
+        found |= {c["name"] for c in inspector.get_unique_constraints(table)}
+        names[table] = found
+    engine.dispose()
+    return names
+
+
+def test_migrations_create_every_check_and_unique_constraint(make_app, tmp_path):
+    """Autogenerate does not notice new CHECK constraints; this compares them by name with the models."""
+    migrated_url = f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
+    modelled_url = f"sqlite:///{tmp_path / 'modelled.sqlite3'}"
+    app = make_app(create_schema=False, DATABASE_URL=migrated_url)
+    with app.app_context():
+        upgrade()
+    modelled = make_app(create_schema=False, DATABASE_URL=modelled_url)
+    with modelled.app_context():
+        db.create_all()
+    assert constraint_names(migrated_url) == constraint_names(modelled_url)

@@ -32,8 +32,8 @@ class Invitation(db.Model):
     __table_args__ = (
         CheckConstraint("organisation_id IS NOT NULL OR email IS NOT NULL", name="has_recipient"),
         CheckConstraint("seats IS NULL OR seats > 0", name="seats_positive"),
-        UniqueConstraint("meeting_id", "organisation_id"),
-        UniqueConstraint("meeting_id", "email"),
+        UniqueConstraint("meeting_id", "organisation_id", name="uq_invitation_meeting_organisation"),
+        UniqueConstraint("meeting_id", "email", name="uq_invitation_meeting_email"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,8 +65,8 @@ class Registration(db.Model):
 
     __tablename__ = "registration"
     __table_args__ = (
-        UniqueConstraint("meeting_id", "person_id"),
-        UniqueConstraint("meeting_id", "code"),
+        UniqueConstraint("meeting_id", "person_id", name="uq_registration_meeting_person"),
+        UniqueConstraint("meeting_id", "code", name="uq_registration_meeting_code"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
