@@ -11,7 +11,6 @@ import secrets
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from flask import url_for
 from sqlalchemy import delete, select, update
 
 from ..extensions import db
@@ -28,8 +27,10 @@ class SignInProblem(StrEnum):
 
 
 class SignInError(Exception):
-    def __init__(self, problem: SignInProblem):
+    def __init__(self, problem: SignInProblem, registration: bool = False):
         self.problem = problem
+        # The link was sent to confirm an organisation's registration (see domain.organisations).
+        self.registration = registration
         super().__init__(problem.value)
 
 
@@ -61,7 +62,7 @@ def request_sign_in_link(email: str, locale: str, next_path: str | None = None,
     person = db.session.scalar(select(Person).where(Person.email == email))
     queue_mail("sign_in_link", email, "sign_in_link",
                locale=(person.locale if person and person.locale else locale),
-               link=url_for("auth.confirm", token=token, _external=True),
+               token=token,
                minutes=int(LINK_LIFETIME.total_seconds() // 60))
     db.session.commit()
 
@@ -72,10 +73,11 @@ def check_token(token: str, now: datetime | None = None) -> SignInToken:
     stored = db.session.scalar(select(SignInToken).where(SignInToken.token_hash == hash_token(token)))
     if stored is None:
         raise SignInError(SignInProblem.UNKNOWN)
+    registration = stored.organisation_id is not None
     if stored.used_at is not None:
-        raise SignInError(SignInProblem.USED)
+        raise SignInError(SignInProblem.USED, registration)
     if stored.expires_at <= now:
-        raise SignInError(SignInProblem.EXPIRED)
+        raise SignInError(SignInProblem.EXPIRED, registration)
     return stored
 
 
@@ -83,7 +85,7 @@ def use_token(token: str, locale: str, now: datetime | None = None) -> tuple[Per
     """Spend a sign-in link; returns the person (created on first sign-in) and where to go next.
 
     The link is marked used with a conditional update, so two clicks at the same moment cannot
-    both succeed.
+    both succeed. A registration link also confirms the organisation, in the same transaction.
     """
     now = now or utcnow()
     stored = check_token(token, now)
@@ -98,14 +100,26 @@ def use_token(token: str, locale: str, now: datetime | None = None) -> tuple[Per
         person = Person(email=stored.email, locale=locale)
         db.session.add(person)
     person.last_sign_in_at = now
+    if stored.organisation_id is not None:
+        from .organisations import confirm_registration  # imported here: that module builds on this one
+
+        if not confirm_registration(stored, person):
+            db.session.rollback()
+            raise SignInError(SignInProblem.UNKNOWN, registration=True)
     next_path = stored.next_path
     db.session.commit()
     return person, next_path
 
 
 def purge_spent_tokens(now: datetime | None = None) -> int:
-    """Remove links that can no longer be used: they hold an address and serve no purpose."""
+    """Remove links that can no longer be used: they hold an address and serve no purpose.
+
+    Registrations whose confirmation link ran out unused go with them.
+    """
+    from .organisations import purge_expired_registrations  # imported here: that module builds on this one
+
     now = now or utcnow()
+    purge_expired_registrations(now)
     result = db.session.execute(delete(SignInToken).where(SignInToken.expires_at < now - timedelta(days=1)))
     db.session.commit()
     return result.rowcount

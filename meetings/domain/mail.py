@@ -22,7 +22,7 @@ from email.utils import format_datetime as rfc2822_date
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context
+from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import or_, select, update
 
@@ -56,10 +56,9 @@ def queue_mail(kind: str, recipient: str, template: str, locale: str | None,
         locale = current_app.config["DEFAULT_LOCALE"]
     context.update(meeting=meeting, base_url=current_app.config["BASE_URL"])
     with ExitStack() as stack:
-        if not has_request_context():
-            # Queued by a job (the worker): links made with url_for(..., _external=True) should
-            # still point at the public site.
-            stack.enter_context(current_app.test_request_context("/", base_url=current_app.config["BASE_URL"]))
+        # Links made with url_for(..., _external=True) point at the public site (BASE_URL), whether
+        # the mail is queued by a job or during a request that came through a proxy.
+        stack.enter_context(current_app.test_request_context("/", base_url=current_app.config["BASE_URL"]))
         stack.enter_context(force_locale(babel_locale(locale)))
         text = _render(f"mail/{template}.txt", context)
         html = _render(f"mail/{template}.html", context)

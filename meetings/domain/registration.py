@@ -1,0 +1,346 @@
+"""Registering for a meeting: the rules that must hold however many people register at once.
+
+A seat is taken with one conditional UPDATE on the meeting's counter (``confirmed_on_site`` or
+``confirmed_online``): it succeeds only while a seat is free, on SQLite (one writer at a time) and
+on PostgreSQL (the row lock makes the second writer re-check the condition) alike. Whoever does
+not get a seat goes on the waiting list in arrival order; a cancellation promotes the first in
+line in the same transaction. One registration per person and meeting is a UNIQUE constraint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import (
+    ForumMember,
+    ForumMemberStatus,
+    Invitation,
+    Meeting,
+    MeetingStatus,
+    Organisation,
+    ParticipationMode,
+    Person,
+    Registration,
+    RegistrationStatus,
+    utcnow,
+)
+from ..plugins import hook
+from .mail import queue_mail
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on a phone
+CODE_LENGTH = 6
+
+
+class Refusal(StrEnum):
+    NOT_PUBLISHED = "not_published"
+    CANCELLED_MEETING = "cancelled_meeting"
+    NOT_OPEN_YET = "not_open_yet"
+    CLOSED = "closed"
+    STARTED = "started"
+    ALREADY_REGISTERED = "already_registered"
+    MODE_NOT_OFFERED = "mode_not_offered"
+    SEATS_USED = "seats_used"
+    MEMBERS_ONLY = "members_only"
+    NOT_REPRESENTATIVE = "not_representative"
+
+
+REFUSAL_MESSAGES = {
+    Refusal.NOT_PUBLISHED: _l("This meeting is not open for registration."),
+    Refusal.CANCELLED_MEETING: _l("This meeting has been cancelled, so registration is closed."),
+    Refusal.NOT_OPEN_YET: _l("Registration for this meeting has not opened yet."),
+    Refusal.CLOSED: _l("Registration for this meeting has closed."),
+    Refusal.STARTED: _l("The meeting has already started; registrations can no longer be changed."),
+    Refusal.ALREADY_REGISTERED: _l("You are already registered for this meeting."),
+    Refusal.MODE_NOT_OFFERED: _l("This meeting cannot be attended that way."),
+    Refusal.SEATS_USED: _l("Your organisation has used all the seats it was offered for this meeting."),
+    Refusal.MEMBERS_ONLY: _l("This meeting is for the forum's member organisations and invited guests only."),
+    Refusal.NOT_REPRESENTATIVE: _l("You can only register on behalf of an organisation you represent."),
+}
+
+
+class RegistrationRefused(Exception):
+    def __init__(self, refusal: Refusal):
+        self.refusal = refusal
+        super().__init__(refusal.value)
+
+    @property
+    def message(self) -> str:
+        return str(REFUSAL_MESSAGES[self.refusal])
+
+
+@dataclass(frozen=True)
+class Registered:
+    """What ``register`` did: the registration, and the one-time secret for managing it by link."""
+
+    registration: Registration
+    manage_token: str
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def registration_window_problem(meeting: Meeting, now: datetime) -> Refusal | None:
+    """Why nobody can register for ``meeting`` now, or None if registration is open."""
+    if meeting.status == MeetingStatus.CANCELLED:
+        return Refusal.CANCELLED_MEETING
+    if meeting.status != MeetingStatus.PUBLISHED:
+        return Refusal.NOT_PUBLISHED
+    if meeting.registration_opens_at is not None and now < meeting.registration_opens_at:
+        return Refusal.NOT_OPEN_YET
+    if now >= meeting.starts_at:
+        return Refusal.STARTED
+    if meeting.registration_closes_at is not None and now >= meeting.registration_closes_at:
+        return Refusal.CLOSED
+    return None
+
+
+def offered_modes(meeting: Meeting) -> list[ParticipationMode]:
+    modes = []
+    if meeting.has_venue:
+        modes.append(ParticipationMode.ON_SITE)
+    if meeting.is_online:
+        modes.append(ParticipationMode.ONLINE)
+    return modes
+
+
+def may_register(meeting: Meeting, person: Person | None, invitation: Invitation | None = None) -> bool:
+    """Members-only meetings are for the forum's member organisations and the invited."""
+    if not meeting.members_only or invitation is not None:
+        return True
+    if person is None:
+        return False
+    if person.organises_for(meeting.forum.organiser):
+        return True
+    member_ids = {m.organisation_id for m in meeting.forum.members if m.status == ForumMemberStatus.MEMBER}
+    return any(m.organisation_id in member_ids for m in person.memberships)
+
+
+def _counter(mode: ParticipationMode):
+    return Meeting.confirmed_on_site if mode == ParticipationMode.ON_SITE else Meeting.confirmed_online
+
+
+def _limit(mode: ParticipationMode):
+    return Meeting.capacity if mode == ParticipationMode.ON_SITE else Meeting.online_capacity
+
+
+def _take_seat(meeting_id: int, mode: ParticipationMode) -> bool:
+    counter, limit = _counter(mode), _limit(mode)
+    result = db.session.execute(
+        update(Meeting)
+        .where(Meeting.id == meeting_id, (limit.is_(None)) | (counter < limit))
+        .values({counter: counter + 1})
+        .execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def _release_seat(meeting_id: int, mode: ParticipationMode) -> None:
+    counter = _counter(mode)
+    db.session.execute(
+        update(Meeting).where(Meeting.id == meeting_id, counter > 0).values({counter: counter - 1})
+        .execution_options(synchronize_session=False))
+
+
+def _take_organisation_seat(invitation: Invitation | None, meeting_id: int, organisation_id: int | None) -> bool:
+    """An invitation may limit how many people an organisation registers."""
+    if invitation is None or invitation.seats is None:
+        return True
+    same_organisation = Registration.invitation_id == invitation.id
+    if organisation_id is not None:
+        same_organisation = or_(same_organisation, Registration.organisation_id == organisation_id)
+    used = db.session.scalar(
+        select(func.count(Registration.id)).where(
+            Registration.meeting_id == meeting_id, Registration.status != RegistrationStatus.CANCELLED,
+            same_organisation))
+    return used < invitation.seats
+
+
+def _new_code(meeting_id: int) -> str:
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        taken = db.session.scalar(select(Registration.id).where(
+            Registration.meeting_id == meeting_id, Registration.code == code))
+        if taken is None:
+            return code
+
+
+def register(meeting: Meeting, person: Person, mode: ParticipationMode, *,
+             organisation: Organisation | None = None, invitation: Invitation | None = None,
+             dietary_needs: str = "", access_needs: str = "", show_name_publicly: bool = False,
+             now: datetime | None = None, notify: bool = True) -> Registered:
+    """Register ``person``: a confirmed seat if one is free, otherwise a place on the waiting list.
+
+    Commits, and queues the confirmation (or waiting-list) e-mail in the same transaction.
+    Raises RegistrationRefused, having stored nothing, when the rules do not allow it.
+    """
+    now = now or utcnow()
+    problem = registration_window_problem(meeting, now)
+    if problem is not None:
+        raise RegistrationRefused(problem)
+    if mode not in offered_modes(meeting):
+        raise RegistrationRefused(Refusal.MODE_NOT_OFFERED)
+    if not may_register(meeting, person, invitation):
+        raise RegistrationRefused(Refusal.MEMBERS_ONLY)
+    if organisation is not None and invitation is None and not person.represents(organisation):
+        raise RegistrationRefused(Refusal.NOT_REPRESENTATIVE)
+
+    existing = db.session.scalar(select(Registration).where(
+        Registration.meeting_id == meeting.id, Registration.person_id == person.id))
+    if existing is not None and existing.is_active:
+        raise RegistrationRefused(Refusal.ALREADY_REGISTERED)
+    if not _take_organisation_seat(invitation, meeting.id, organisation.id if organisation else None):
+        raise RegistrationRefused(Refusal.SEATS_USED)
+
+    confirmed = _take_seat(meeting.id, mode)
+    token = secrets.token_urlsafe(24)
+    registration = existing or Registration(meeting_id=meeting.id, person_id=person.id, code=_new_code(meeting.id))
+    previous_status = existing.status if existing is not None else None
+    registration.mode = mode
+    registration.status = RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITING
+    registration.waiting_since = None if confirmed else now
+    registration.organisation_id = organisation.id if organisation else None
+    registration.invitation_id = invitation.id if invitation else None
+    registration.dietary_needs = dietary_needs.strip()
+    registration.access_needs = access_needs.strip()
+    registration.show_name_publicly = show_name_publicly
+    registration.manage_token_hash = hash_token(token)
+    registration.cancelled_at = None
+    registration.created_at = registration.created_at or now
+    db.session.add(registration)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The same person registered at the same moment from another tab or device.
+        db.session.rollback()
+        raise RegistrationRefused(Refusal.ALREADY_REGISTERED) from None
+    if notify:
+        _queue_registration_mail(registration, token)
+    hook().registration_changed(registration=registration, previous_status=previous_status)
+    db.session.commit()
+    return Registered(registration, token)
+
+
+def cancel(registration: Registration, now: datetime | None = None) -> Registration | None:
+    """Cancel a registration until the meeting starts; returns whoever was promoted, if anyone."""
+    now = now or utcnow()
+    meeting = registration.meeting
+    if now >= meeting.starts_at:
+        raise RegistrationRefused(Refusal.STARTED)
+    previous = registration.status
+    if previous == RegistrationStatus.CANCELLED:
+        return None
+    # Conditional, so that two clicks on "cancel" release only one seat.
+    result = db.session.execute(
+        update(Registration)
+        .where(Registration.id == registration.id, Registration.status == previous)
+        .values(status=RegistrationStatus.CANCELLED, cancelled_at=now, waiting_since=None)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        db.session.rollback()
+        return None
+    promoted = None
+    if previous == RegistrationStatus.CONFIRMED:
+        _release_seat(meeting.id, registration.mode)
+        promoted = promote_waiting(meeting, registration.mode, now)
+    db.session.refresh(registration)
+    hook().registration_changed(registration=registration, previous_status=previous)
+    db.session.commit()
+    return promoted
+
+
+def switch_mode(registration: Registration, mode: ParticipationMode, now: datetime | None = None) -> Registration:
+    """Change between on site and online (hybrid meetings) until the meeting starts.
+
+    The seat in the old mode is released (promoting the first in line for it) and a seat in the
+    new mode is taken if one is free; otherwise the registration waits for the new mode.
+    """
+    now = now or utcnow()
+    meeting = registration.meeting
+    if now >= meeting.starts_at:
+        raise RegistrationRefused(Refusal.STARTED)
+    if mode not in offered_modes(meeting):
+        raise RegistrationRefused(Refusal.MODE_NOT_OFFERED)
+    if registration.mode == mode or registration.status == RegistrationStatus.CANCELLED:
+        return registration
+    previous_status, old_mode = registration.status, registration.mode
+    confirmed = _take_seat(meeting.id, mode)
+    registration.mode = mode
+    registration.status = RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITING
+    registration.waiting_since = None if confirmed else now
+    db.session.flush()
+    if previous_status == RegistrationStatus.CONFIRMED:
+        _release_seat(meeting.id, old_mode)
+        promote_waiting(meeting, old_mode, now)
+    hook().registration_changed(registration=registration, previous_status=previous_status)
+    db.session.commit()
+    return registration
+
+
+def promote_waiting(meeting: Meeting, mode: ParticipationMode, now: datetime | None = None) -> Registration | None:
+    """Give free seats to the waiting list in arrival order; returns the last one promoted.
+
+    Runs inside the caller's transaction. Each promotion takes a seat with the same conditional
+    UPDATE as registering, and claims the waiting registration conditionally, so two cancellations
+    at once never promote the same person twice.
+    """
+    now = now or utcnow()
+    promoted = None
+    while True:
+        candidate = db.session.scalar(
+            select(Registration)
+            .where(Registration.meeting_id == meeting.id, Registration.mode == mode,
+                   Registration.status == RegistrationStatus.WAITING)
+            .order_by(Registration.waiting_since, Registration.id).limit(1))
+        if candidate is None or not _take_seat(meeting.id, mode):
+            return promoted
+        claimed = db.session.execute(
+            update(Registration)
+            .where(Registration.id == candidate.id, Registration.status == RegistrationStatus.WAITING)
+            .values(status=RegistrationStatus.CONFIRMED, waiting_since=None)
+            .execution_options(synchronize_session=False))
+        if claimed.rowcount != 1:
+            _release_seat(meeting.id, mode)
+            continue
+        db.session.refresh(candidate)
+        queue_mail("registration_promoted", candidate.person.email, "registration_promoted",
+                   locale=candidate.person.locale, meeting=meeting, registration=candidate)
+        hook().registration_changed(registration=candidate, previous_status=RegistrationStatus.WAITING)
+        promoted = candidate
+
+
+def registration_by_manage_token(token: str) -> Registration | None:
+    return db.session.scalar(select(Registration).where(Registration.manage_token_hash == hash_token(token)))
+
+
+def waiting_list(meeting: Meeting, mode: ParticipationMode | None = None) -> list[Registration]:
+    query = select(Registration).where(Registration.meeting_id == meeting.id,
+                                       Registration.status == RegistrationStatus.WAITING)
+    if mode is not None:
+        query = query.where(Registration.mode == mode)
+    return list(db.session.scalars(query.order_by(Registration.waiting_since, Registration.id)))
+
+
+def _queue_registration_mail(registration: Registration, manage_token: str) -> None:
+    template = ("registration_confirmed" if registration.status == RegistrationStatus.CONFIRMED
+                else "registration_waiting")
+    meeting = db.session.get(Meeting, registration.meeting_id)
+    person = db.session.get(Person, registration.person_id)
+    # URLs are built in the templates: queue_mail renders them with the site's address even
+    # when no request is being served (a job promoting from the waiting list).
+    queue_mail(template, person.email, template, locale=person.locale, meeting=meeting,
+               registration=registration, manage_token=manage_token)
+
+
+def is_member_organisation(meeting: Meeting, organisation: Organisation) -> bool:
+    return db.session.scalar(select(ForumMember).where(
+        ForumMember.forum_id == meeting.forum_id, ForumMember.organisation_id == organisation.id,
+        ForumMember.status == ForumMemberStatus.MEMBER)) is not None
