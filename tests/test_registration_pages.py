@@ -1,0 +1,111 @@
+"""Registering through the pages, and managing a registration by the link in the e-mail."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from meetings.extensions import db
+from meetings.models import MeetingFormat, Person, Registration, RegistrationStatus
+from meetings.testing import html_part, text_part
+from tests.conftest import csrf_token, sign_in_as
+from tests.test_registration import make_meeting, make_people
+
+MANAGE_LINK = re.compile(r"http://localhost/registrations/([A-Za-z0-9_\-]+)")
+
+
+def register_through_page(client, meeting_id, **fields):
+    page = client.get(f"/meetings/{meeting_id}/register")
+    assert page.status_code == 200
+    data = {"csrf_token": csrf_token(page.get_data(as_text=True)), "organisation": "", **fields}
+    return client.post(f"/meetings/{meeting_id}/register", data=data)
+
+
+def test_signing_in_is_needed_to_register_from_the_meeting_page(client, app):
+    meeting_id = make_meeting(app)
+    response = client.get(f"/meetings/{meeting_id}/register")
+    assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+
+
+def test_register_and_get_a_confirmation_with_code_and_manage_link(client, app, send_mail):
+    meeting_id = make_meeting(app, meeting_format=MeetingFormat.HYBRID)
+    (person_id,) = make_people(app, 1)
+    sign_in_as(client, person_id)
+    response = register_through_page(client, meeting_id, mode="online", dietary_needs="Vegetarisk",
+                                     access_needs="Hörslinga")
+    assert response.status_code == 302 and "/registrations/" in response.headers["Location"]
+
+    (mail,) = send_mail()
+    with app.app_context():
+        registration = db.session.scalar(select(Registration))
+        assert registration.status == RegistrationStatus.CONFIRMED
+        assert (registration.dietary_needs, registration.access_needs) == ("Vegetarisk", "Hörslinga")
+        code = registration.code
+    text = text_part(mail)
+    assert code in text
+    assert "https://meet.example.org/a" in text  # taking part online: the link is in the confirmation
+    assert '<html lang="sv">' in html_part(mail)
+    token = MANAGE_LINK.search(text).group(1)
+
+    # The link works without being signed in (the person may not have an account).
+    client.post("/sign-out", data={"csrf_token": csrf_token(client.get("/").get_data(as_text=True))})
+    page = client.get(f"/registrations/{token}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert code in html and "https://meet.example.org/a" in html
+
+
+def test_switch_mode_and_cancel_by_the_link(client, app, send_mail):
+    meeting_id = make_meeting(app, meeting_format=MeetingFormat.HYBRID)
+    (person_id,) = make_people(app, 1)
+    sign_in_as(client, person_id)
+    register_through_page(client, meeting_id, mode="on_site")
+    token = MANAGE_LINK.search(text_part(send_mail()[0])).group(1)
+    page = client.get(f"/registrations/{token}").get_data(as_text=True)
+    assert "https://meet.example.org/a" not in page  # on site: no online link
+
+    client.post(f"/registrations/{token}", data={"mode-csrf_token": csrf_token(page), "mode-mode": "online",
+                                                 "mode-submit": "1"})
+    with app.app_context():
+        assert db.session.scalar(select(Registration)).mode.value == "online"
+    page = client.get(f"/registrations/{token}").get_data(as_text=True)
+    assert "https://meet.example.org/a" in page
+
+    client.post(f"/registrations/{token}", data={"cancel-csrf_token": csrf_token(page), "cancel-submit": "1"})
+    with app.app_context():
+        registration = db.session.scalar(select(Registration))
+        assert registration.status == RegistrationStatus.CANCELLED
+        assert registration.meeting.confirmed_online == 0
+
+
+def test_a_forged_manage_link_is_not_found(client, app):
+    assert client.get("/registrations/not-a-real-token-at-all-000").status_code == 404
+
+
+def test_a_second_registration_is_refused_with_a_message(client, app, send_mail):
+    meeting_id = make_meeting(app)
+    (person_id,) = make_people(app, 1)
+    sign_in_as(client, person_id)
+    register_through_page(client, meeting_id, mode="on_site")
+    response = register_through_page(client, meeting_id, mode="on_site")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "redan anmäld" in html or "already registered" in html
+    with app.app_context():
+        assert len(db.session.scalars(select(Registration)).all()) == 1
+
+
+def test_a_full_meeting_puts_people_on_the_waiting_list(client, app, send_mail):
+    meeting_id = make_meeting(app, capacity=1)
+    first, second = make_people(app, 2)
+    sign_in_as(client, first)
+    register_through_page(client, meeting_id, mode="on_site")
+    sign_in_as(client, second)
+    register_through_page(client, meeting_id, mode="on_site")
+    mails = {m["To"]: m for m in send_mail()}
+    with app.app_context():
+        waiting = db.session.scalar(select(Registration).where(Registration.person_id == second))
+        assert waiting.status == RegistrationStatus.WAITING
+        second_person = db.session.get(Person, second)
+    assert waiting.code not in text_part(mails[second_person.email])  # no check-in code while waiting
