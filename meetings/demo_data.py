@@ -508,6 +508,7 @@ def _load_organisations(municipalities: dict[str, Municipality],
                 name=spec.name, kind=spec.kind, level=spec.level, icnpo_group=spec.icnpo_group,
                 description=spec.description, org_number=None,
                 umbrella=by_name[spec.umbrella] if spec.umbrella else None,
+                umbrella_confirmed=spec.umbrella is not None,
                 subject_areas=[subject_areas[code] for code in spec.subject_areas],
                 municipalities=[municipalities[name] for name in spec.municipalities])
             db.session.add(organisation)

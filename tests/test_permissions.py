@@ -41,3 +41,12 @@ def test_only_the_organising_body_manages_its_forum(app, people):
         assert not may_manage_forum(organiser, forum)
         assert may_manage_forum(db.session.get(Person, people["admin"]), forum)
         assert not may_manage_forum(db.session.get(Person, people["representative"]), own)
+
+
+def test_only_curators_are_shown_the_approval_queue_in_the_menu(client, people):
+    from tests.conftest import sign_in_as
+
+    for role, shown in (("admin", True), ("organiser", True), ("representative", False)):
+        sign_in_as(client, people[role])
+        page = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+        assert ('href="/admin/organisations"' in page) is shown, role

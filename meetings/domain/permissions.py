@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..models import Forum, Organisation, OrganisationStatus, Person
+from ..models import Forum, MembershipRole, Organisation, OrganisationStatus, Person
 
 
 def curates_register(person: Person | None) -> bool:
@@ -28,3 +28,9 @@ def may_manage_forum(person: Person | None, forum: Forum) -> bool:
 
 def may_create_forum(person: Person | None) -> bool:
     return person is not None and person.is_organiser
+
+
+def may_answer_for_umbrella(person: Person | None, umbrella: Organisation) -> bool:
+    """Only the umbrella's own representatives confirm who its members are; curators cannot vouch for it."""
+    return person is not None and any(
+        m.organisation_id == umbrella.id and m.role == MembershipRole.REPRESENTATIVE for m in person.memberships)

@@ -25,3 +25,6 @@ class SignInToken(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set when the link also confirms a newly registered organisation's e-mail address.
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    # The registrant's name, given on the registration form; it becomes the name of the person
+    # created when the link is followed (no person exists before that).
+    person_name: Mapped[str | None] = mapped_column(String(200))

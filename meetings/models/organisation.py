@@ -7,23 +7,25 @@ from datetime import datetime
 from sqlalchemy import Column, ForeignKey, String, Table, Text, event, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..collation import SORT_KEY_LENGTH, swedish_sort_key
 from ..extensions import db
 from .enums import ICNPOGroup, Level, OrganisationKind, OrganisationStatus, enum_column
 from .reference import Municipality, SubjectArea
 from .types import UTCDateTime, utcnow
 
+# The second columns are indexed too: the register filters by area and municipality.
 organisation_subject_area = Table(
     "organisation_subject_area",
     db.metadata,
     Column("organisation_id", ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True),
-    Column("subject_area_id", ForeignKey("subject_area.id", ondelete="CASCADE"), primary_key=True),
+    Column("subject_area_id", ForeignKey("subject_area.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
 organisation_municipality = Table(
     "organisation_municipality",
     db.metadata,
     Column("organisation_id", ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True),
-    Column("municipality_id", ForeignKey("municipality.id", ondelete="CASCADE"), primary_key=True),
+    Column("municipality_id", ForeignKey("municipality.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
 # What an organisation wants to hear about: new forums and public meetings in these areas/places.
@@ -70,6 +72,9 @@ class Organisation(db.Model):
     # Where the register's e-mail goes; representatives have their own addresses.
     contact_email: Mapped[str | None] = mapped_column(String(254))
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The name in Swedish alphabetical order (see meetings.collation); the register is sorted by it.
+    # Both columns are kept up to date by _refresh_search_columns below.
+    sort_key: Mapped[str] = mapped_column(String(SORT_KEY_LENGTH), default="", server_default="", index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -111,5 +116,6 @@ class Organisation(db.Model):
 
 @event.listens_for(Organisation, "before_insert")
 @event.listens_for(Organisation, "before_update")
-def _refresh_search_text(mapper, connection, organisation: Organisation) -> None:
+def _refresh_search_columns(mapper, connection, organisation: Organisation) -> None:
     organisation.search_text = search_key(f"{organisation.name} {organisation.description or ''}")
+    organisation.sort_key = swedish_sort_key(organisation.name)

@@ -15,9 +15,10 @@ from ..domain.auth import (
     request_sign_in_link,
     use_token,
 )
-from ..extensions import limiter
+from ..extensions import db, limiter
 from ..forms import ConfirmSignInForm, EmptyForm, SignInForm
 from ..i18n import current_language
+from ..models import Organisation
 
 bp = Blueprint("auth", __name__)
 
@@ -56,20 +57,48 @@ def _problem_message(problem: SignInProblem) -> str:
     }[problem]
 
 
+def _registration_problem_message(problem: SignInProblem) -> str:
+    return {
+        SignInProblem.UNKNOWN: _("This confirmation link is not valid. Check that you copied the whole "
+                                 "address. A registration that was not confirmed within 48 hours has "
+                                 "been removed; you are welcome to register again."),
+        SignInProblem.USED: _("This confirmation link has already been used, so the address is confirmed. "
+                              "Sign in to see your organisation's entry."),
+        SignInProblem.EXPIRED: _("This confirmation link has expired. Links work for 48 hours; "
+                                 "please register the organisation again."),
+    }[problem]
+
+
 @bp.route("/sign-in/<token>", methods=["GET", "POST"])
 @limiter.limit("30 per 15 minutes", methods=["POST"])
 def confirm(token: str):
     form = ConfirmSignInForm()
     try:
         stored = check_token(token)
+        organisation = db.session.get(Organisation, stored.organisation_id) if stored.organisation_id else None
+        if stored.organisation_id and organisation is None:
+            raise SignInError(SignInProblem.UNKNOWN, registration=True)
         if form.validate_on_submit():
             person, next_path = use_token(token, locale=current_language())
             start_session(person)
-            flash(_("You are signed in."), "success")
+            if organisation is not None:
+                flash(_("Thank you – the address is confirmed and you represent %(name)s. The entry becomes "
+                        "public once an administrator has approved it; we will tell you by e-mail.",
+                        name=organisation.name), "success")
+            else:
+                flash(_("You are signed in."), "success")
             return redirect(next_path)
     except SignInError as error:
+        status = 410 if error.problem != SignInProblem.UNKNOWN else 404
+        if error.registration:
+            return render_template("organisation_admin/link_problem.html",
+                                   message=_registration_problem_message(error.problem),
+                                   problem=error.problem.value, form=SignInForm()), status
         return render_template("auth/link_problem.html", message=_problem_message(error.problem),
-                               form=SignInForm()), 410 if error.problem != SignInProblem.UNKNOWN else 404
+                               form=SignInForm()), status
+    if organisation is not None:
+        return render_template("organisation_admin/confirm_registration.html", form=form, email=stored.email,
+                               organisation=organisation)
     return render_template("auth/confirm.html", form=form, email=stored.email)
 
 

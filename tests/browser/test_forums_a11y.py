@@ -1,0 +1,166 @@
+"""The forum pages in a real browser: every page of the catalogue, a forum and running a forum passes
+axe-core's WCAG 2.1 A/AA rules in Swedish and English, at desktop and phone width, and works
+without JavaScript.
+
+The data these pages need is made the way people make it, through the pages themselves, once for
+the module: the shared data's organiser (Olle, Region Norrbotten) creates two open forums and a
+closed one, and the shared data's representative (Rut, Föreningen Läslust) asks to join one of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from .support import (
+    BROWSER_LOCALES,
+    DESKTOP,
+    PHONE,
+    Site,
+    axe_violations,
+    describe_violations,
+    horizontal_overflow,
+    html_lang,
+    sign_in_as,
+)
+
+pytestmark = pytest.mark.browser
+
+LANGUAGES = ["sv", "en"]
+ORGANISER = "Olle Organisatör"
+REPRESENTATIVE = "Rut Representant"
+ASKED = "/forums/samrad-om-kulturplanen"
+OPEN = "/forums/lasframjande-natverket"
+CLOSED = "/forums/kulturradet-i-norr"
+
+
+def submit(page) -> None:
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").last.click()
+
+
+def create_forum(page, site: Site, name: str, open_membership: bool) -> None:
+    page.goto(site("/forums/new"))
+    page.locator("input[name=name]").fill(name)
+    page.locator("textarea[name=description]").fill("Vi samtalar om **läsning** och kultur i länet.")
+    page.locator("input[name=participation_level][value=consultation]").check()
+    page.locator("input[name=subject_areas]").first.check()
+    page.locator("input[name=municipalities]").first.check()
+    page.locator(f"input[name=membership][value={'open' if open_membership else 'closed'}]").check()
+    submit(page)
+    assert "/forums/new" not in page.url, f"creating {name} failed"
+
+
+@pytest.fixture(scope="module")
+def forums_site(site: Site, browser) -> Site:
+    context = browser.new_context(locale=BROWSER_LOCALES["en"], java_script_enabled=False, viewport=DESKTOP)
+    page = context.new_page()
+    sign_in_as(page, site, ORGANISER)
+    create_forum(page, site, "Samråd om kulturplanen", open_membership=True)
+    create_forum(page, site, "Läsfrämjande nätverket", open_membership=True)
+    create_forum(page, site, "Kulturrådet i norr", open_membership=False)
+    context.close()
+
+    context = browser.new_context(locale=BROWSER_LOCALES["en"], java_script_enabled=False, viewport=DESKTOP)
+    page = context.new_page()
+    sign_in_as(page, site, REPRESENTATIVE)
+    page.goto(site(ASKED))
+    submit(page)
+    assert page.locator(".messages").count() == 1, "asking to join showed no confirmation"
+    context.close()
+    return site
+
+
+def leave_the_form_empty(page) -> None:
+    page.locator("input[name=name]").fill("")
+    submit(page)
+    assert page.locator(".error-summary").count() == 1, "the form showed no error"
+
+
+@dataclass(frozen=True)
+class Screen:
+    name: str
+    path: Callable[[dict[str, Any]], str]
+    signed_in_as: str | None = None
+    then: Callable | None = None
+
+
+SCREENS = [
+    Screen("catalogue", lambda ids: "/forums"),
+    Screen("catalogue-filtered", lambda ids: "/forums?area=kultur&membership=open"),
+    Screen("catalogue-nothing-found", lambda ids: "/forums?area=folkhalsa&membership=closed"),
+    Screen("catalogue-for-organiser", lambda ids: "/forums", signed_in_as=ORGANISER),
+    Screen("forum", lambda ids: f"/forums/{ids['forum']}"),
+    Screen("forum-for-manager", lambda ids: f"/forums/{ids['forum']}", signed_in_as=ORGANISER),
+    Screen("forum-for-member", lambda ids: f"/forums/{ids['forum']}", signed_in_as=REPRESENTATIVE),
+    Screen("forum-may-ask-to-join", lambda ids: OPEN, signed_in_as=REPRESENTATIVE),
+    Screen("forum-request-waiting", lambda ids: ASKED, signed_in_as=REPRESENTATIVE),
+    Screen("forum-closed", lambda ids: CLOSED, signed_in_as=REPRESENTATIVE),
+    Screen("create-forum", lambda ids: "/forums/new", signed_in_as=ORGANISER),
+    Screen("create-forum-with-errors", lambda ids: "/forums/new", signed_in_as=ORGANISER,
+           then=leave_the_form_empty),
+    Screen("edit-forum", lambda ids: f"/forums/{ids['forum']}/edit", signed_in_as=ORGANISER),
+    Screen("members", lambda ids: f"/forums/{ids['forum']}/members", signed_in_as=ORGANISER),
+    Screen("members-with-request", lambda ids: f"{ASKED}/members", signed_in_as=ORGANISER),
+    Screen("find-organisations", lambda ids: f"/forums/{ids['forum']}/find-organisations",
+           signed_in_as=ORGANISER),
+    Screen("find-organisations-filtered",
+           lambda ids: f"{ASKED}/find-organisations?area=kultur&municipality=2580&never=y", signed_in_as=ORGANISER),
+]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("screen", SCREENS, ids=lambda screen: screen.name)
+def test_forum_page_passes_axe_and_fits_a_phone(new_page, forums_site, screen, language):
+    page = new_page(language=language)
+    if screen.signed_in_as:
+        sign_in_as(page, forums_site, screen.signed_in_as)
+    path = screen.path(forums_site.ids)
+    response = page.goto(forums_site(path))
+    assert response is not None and response.status == 200, f"{path} answered {response and response.status}"
+    if screen.then:
+        screen.then(page)
+    assert html_lang(page) == language
+    assert page.locator("h1").count() == 1
+
+    problems = []
+    violations = axe_violations(page)
+    if violations:
+        problems.append(f"at {DESKTOP['width']}px:\n{describe_violations(violations)}")
+    page.set_viewport_size(PHONE)
+    overflow = horizontal_overflow(page)
+    if overflow > 0:
+        problems.append(f"at {PHONE['width']}px the page scrolls sideways by {overflow}px")
+    violations = axe_violations(page)
+    if violations:
+        problems.append(f"at {PHONE['width']}px:\n{describe_violations(violations)}")
+    assert not problems, f"{screen.name} in {language}: " + "\n".join(problems)
+
+
+def test_filtering_the_catalogue_works_without_javascript_and_keeps_the_address(new_page, forums_site):
+    page = new_page(language="en", javascript=False)
+    page.goto(forums_site("/forums"))
+    page.get_by_label("Membership").select_option("closed")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Show forums").click()
+    assert page.url.endswith("membership=closed")
+    main = page.get_by_role("main")
+    expect(main.get_by_role("link", name="Kulturrådet i norr")).to_be_visible()
+    expect(main.get_by_role("link", name="Samråd om kulturplanen")).to_have_count(0)
+    expect(page.get_by_label("Membership")).to_have_value("closed")
+
+
+def test_an_organiser_accepts_a_request_and_the_member_is_listed(new_page, forums_site):
+    page = new_page(language="en", javascript=False)
+    sign_in_as(page, forums_site, ORGANISER)
+    page.goto(forums_site(f"{ASKED}/members"))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Accept Föreningen Läslust").click()
+    expect(page.locator(".messages")).to_contain_text("Föreningen Läslust is now a member of the forum.")
+    page.goto(forums_site(ASKED))
+    members = page.locator("ul.speakers")
+    expect(members).to_contain_text("Föreningen Läslust")
