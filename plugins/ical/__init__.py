@@ -1,0 +1,72 @@
+"""Calendar feeds (iCalendar): every public meeting, one forum, filtered by subject area or
+municipality, a personal feed behind a secret address, one meeting as a download, and calendar
+invitations attached to e-mails. A built-in plugin, loaded like any other."""
+
+from __future__ import annotations
+
+from flask import render_template, url_for
+from markupsafe import Markup
+
+from meetings import hookimpl
+from meetings.plugins import NavLink, Panel
+from meetings.urls import public_url
+
+from . import itip, models, tokens  # noqa: F401 - models registers the plugin's table
+from .i18n import _, _p, domain
+
+
+@hookimpl
+def register_blueprints(app):
+    from .views import bp
+
+    app.register_blueprint(bp)
+
+
+@hookimpl
+def translation_domains():
+    return [domain]
+
+
+@hookimpl
+def nav_links(person):
+    return [NavLink(url_for("ical.subscribe"), _("Calendar"))]
+
+
+@hookimpl
+def meeting_panels(meeting, person):
+    if meeting.status.value == "draft":
+        return None
+    html = render_template("ical/panel.html", meeting=meeting, person=person, _p=_p,
+                           forum_feed=public_url("ical.forum_meetings", slug=meeting.forum.slug))
+    return [Panel(heading=_("In your calendar"), html=Markup(html), order=50)]  # noqa: S704 - rendered template
+
+
+@hookimpl
+def page_head_links(endpoint, view_args):
+    if endpoint == "main.home":
+        return [{"rel": "alternate", "type": "text/calendar", "title": _("All public meetings"),
+                 "href": public_url("ical.all_meetings")}]
+    if endpoint == "forums.detail" and "slug" in view_args:
+        return [{"rel": "alternate", "type": "text/calendar", "title": _("Meetings of this forum"),
+                 "href": public_url("ical.forum_meetings", slug=view_args["slug"])}]
+    if endpoint == "meetings.detail" and "meeting_id" in view_args:
+        return [{"rel": "alternate", "type": "text/calendar", "title": _("This meeting"),
+                 "href": public_url("ical.one_meeting", meeting_id=view_args["meeting_id"])}]
+    return None
+
+
+@hookimpl
+def mail_attachments(kind, meeting, recipient):
+    attachment = itip.attachment_for(kind, meeting, recipient)
+    return [attachment] if attachment else None
+
+
+@hookimpl
+def person_data(person):
+    feeds = tokens.export(person)
+    return {"calendar_feeds": feeds} if feeds else None
+
+
+@hookimpl
+def erase_person(person):
+    tokens.erase(person)

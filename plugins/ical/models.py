@@ -1,0 +1,26 @@
+"""The calendar plugin's table: secret addresses of personal feeds."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from meetings.extensions import db
+from meetings.models import Person, UTCDateTime, utcnow
+
+
+class FeedToken(db.Model):
+    """A personal feed's secret address. Only its SHA-256 is stored; revoking keeps the row so the
+    person can see when, and a renewed address is a new row."""
+
+    __tablename__ = "ical_feed_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    person: Mapped[Person] = relationship()

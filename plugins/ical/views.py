@@ -1,0 +1,132 @@
+"""Feeds, the one-meeting download, the subscribe page and the personal feed's page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, g, render_template, request
+from sqlalchemy import func, select
+
+from meetings.auth import login_required
+from meetings.config import SUPPORTED_LOCALES
+from meetings.domain import queries
+from meetings.extensions import db, limiter
+from meetings.forms import EmptyForm
+from meetings.i18n import current_language
+from meetings.models import Forum, Meeting, Municipality, Registration, SubjectArea
+from meetings.urls import public_url
+
+from . import feeds, tokens
+from .i18n import _, _p
+
+bp = Blueprint("ical", __name__, template_folder="templates", url_prefix="/calendar")
+
+
+@bp.context_processor
+def plugin_gettext():
+    return {"_p": _p}
+
+
+def _feed_language() -> str:
+    language = request.args.get("lang")
+    if language is None:
+        return current_language()
+    if language not in SUPPORTED_LOCALES:
+        abort(Response(_("Unknown language “%(lang)s”.", lang=language), 400, mimetype="text/plain"))
+    return language
+
+
+def _respond(feed: feeds.RenderedFeed, filename: str, private: bool) -> Response:
+    response = Response(feed.body, content_type="text/calendar; charset=utf-8")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    # Private feeds carry online links meant for one reader: never kept by a shared cache.
+    response.headers["Cache-Control"] = "private, max-age=900" if private else "public, max-age=900"
+    if private:
+        response.headers["X-Robots-Tag"] = "noindex"
+    response.set_etag(feed.etag)
+    if feed.last_modified is not None:
+        response.last_modified = feed.last_modified
+    return response.make_conditional(request)
+
+
+@bp.get("/meetings.ics")
+def all_meetings():
+    areas, municipalities = request.args.getlist("area"), request.args.getlist("municipality")
+    try:
+        feeds.check_filters(areas, municipalities)
+    except feeds.UnknownFilter as unknown:
+        return Response(str(unknown), 400, mimetype="text/plain")
+    language = _feed_language()
+    query = feeds.public_meetings(areas, municipalities)
+    feed = feeds.cached_feed(("all", tuple(sorted(areas)), tuple(sorted(municipalities))), query,
+                             lambda: _("Dialogue meetings"),
+                             lambda: _("Public dialogue meetings between public bodies and civil society"),
+                             language)
+    return _respond(feed, "meetings.ics", private=False)
+
+
+@bp.get("/forums/<slug>.ics")
+def forum_meetings(slug: str):
+    forum = db.session.scalar(select(Forum).where(Forum.slug == slug)) or abort(404)
+    language = _feed_language()
+    feed = feeds.cached_feed(("forum", forum.id), feeds.public_meetings(forum=forum),
+                             lambda: forum.name, lambda: _("Meetings of %(forum)s", forum=forum.name), language)
+    return _respond(feed, f"{slug}.ics", private=False)
+
+
+@bp.get("/meetings/<int:meeting_id>.ics")
+def one_meeting(meeting_id: int):
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or meeting.status.value == "draft" or not queries.meeting_visible_to(meeting, g.person):
+        abort(404)
+    language = _feed_language()
+    feed = feeds.render_feed([meeting], meeting.title, meeting.forum.name, language, viewer=g.person)
+    private = g.person is not None or meeting.members_only
+    return _respond(feed, f"meeting-{meeting.id}.ics", private=private)
+
+
+@bp.get("/private/<token>.ics")
+@limiter.limit("120 per hour")
+def personal(token: str):
+    person = tokens.person_for(token)
+    if person is None:
+        # Unknown and revoked alike: nothing tells which.
+        return Response(_("No calendar at this address."), 404, mimetype="text/plain")
+    language = _feed_language() if "lang" in request.args else (person.locale or current_language())
+    registrations_changed = db.session.scalar(
+        select(func.max(Registration.updated_at)).where(Registration.person_id == person.id))
+    feed = feeds.cached_feed(("person", person.id, registrations_changed), feeds.personal_meetings(person),
+                             lambda: _("My meetings"),
+                             lambda: _("Meetings I am registered for or invited to"), language, viewer=person)
+    return _respond(feed, "my-meetings.ics", private=True)
+
+
+def _feed_links(endpoint: str, **values) -> dict[str, str]:
+    https = public_url(endpoint, **values)
+    return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
+
+
+@bp.get("")
+def subscribe():
+    areas = db.session.scalars(select(SubjectArea).order_by(SubjectArea.name_sv)).all()
+    municipalities = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
+    chosen_area, chosen_municipality = request.args.get("area", ""), request.args.get("municipality", "")
+    filters = {"area": chosen_area or None, "municipality": chosen_municipality or None}
+    links = _feed_links("ical.all_meetings", lang=current_language(), **filters)
+    return render_template("ical/subscribe.html", links=links, areas=areas,
+                           municipalities=municipalities, chosen_area=chosen_area,
+                           chosen_municipality=chosen_municipality, forums=queries.forums_in_order())
+
+
+@bp.route("/personal", methods=["GET", "POST"])
+@login_required
+def personal_feed():
+    form = EmptyForm()
+    new_link = None
+    if form.validate_on_submit():
+        action = request.form.get("action")
+        if action == "revoke":
+            tokens.revoke(g.person)
+        elif action in ("create", "renew"):
+            token = tokens.renew(g.person)
+            # Shown once, on this response only: the address is stored hashed and cannot be shown again.
+            new_link = _feed_links("ical.personal", token=token)
+    return render_template("ical/personal.html", form=form, active=tokens.active(g.person), new_link=new_link)
