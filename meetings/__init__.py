@@ -22,12 +22,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ``config`` overrides settings read from the environment (tests and the demo use it).
     Raises ConfigError or PluginError, naming the setting or plugin, if the app cannot run.
     """
-    from . import cli, database, errors, i18n, logs, views
+    from . import cli, database, errors, i18n, logs, timing, views
     from .auth import load_signed_in_person
     from .config import load_config
     from .extensions import babel, csrf, db, limiter, migrate
     from .plugins import EXTENSION_KEY, create_plugin_manager
     from .scheduler import start_in_process
+    from .urls import public_url
 
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(load_config(app.instance_path, overrides=config))
@@ -42,8 +43,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     limiter.init_app(app)  # before CSRF, so that even malformed requests count against the limits
     csrf.init_app(app)
     i18n.init_app(app)
+    app.jinja_env.globals["public_url"] = public_url
 
     app.extensions[EXTENSION_KEY] = create_plugin_manager(app)
+    timing.init_app(app)
     app.before_request(load_signed_in_person)
     views.register(app)
     errors.register(app)

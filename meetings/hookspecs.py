@@ -120,7 +120,9 @@ def mail_attachments(kind, meeting, recipient):
     ``kind`` names the e-mail (``"invitation"``, ``"registration_confirmed"``, …), ``meeting`` is
     the ``Meeting`` it concerns (or None) and ``recipient`` the address. An attachment is a dict
     ``{"filename": str, "content_type": str, "content": str}``; for calendar invitations use
-    ``content_type="text/calendar; method=REQUEST"``.
+    ``content_type="text/calendar; method=REQUEST"``. Binary content (an image) is given as base64
+    text with ``"encoding": "base64"``; adding ``"content_id": "<name@host>"`` makes it an inline
+    part that the HTML body shows with ``<img src="cid:name@host">``.
     """
 
 

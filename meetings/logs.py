@@ -13,7 +13,7 @@ import re
 from flask import Flask
 
 # Any long URL-safe token in a path segment after one of these prefixes.
-SECRET_PATH = re.compile(r"(/(?:sign-in|invitation|feeds/private|r)/)[A-Za-z0-9_\-]{16,}")
+SECRET_PATH = re.compile(r"(/(?:sign-in|invitation|calendar/private|registrations|r)/)[A-Za-z0-9_\-]{16,}")
 
 
 def redact(text: str) -> str:

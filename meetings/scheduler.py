@@ -44,7 +44,10 @@ def in_app_context(app: Flask, job: Callable[[], object]) -> Callable[[], None]:
 
 def add_core_jobs(scheduler: BaseScheduler, app: Flask) -> None:
     from .domain.auth import purge_spent_tokens
+    from .domain.interests import send_interest_digests
+    from .domain.invitations import send_invitation_reminders
     from .domain.mail import send_due_mail
+    from .domain.reminders import send_meeting_reminders
 
     now = datetime.now(UTC)
     # A sweep that starts late still runs (no misfire limit); runs that were missed while the
@@ -57,6 +60,15 @@ def add_core_jobs(scheduler: BaseScheduler, app: Flask) -> None:
     # Also at start, so that a worker restarted more often than hourly still purges.
     scheduler.add_job(in_app_context(app, purge_spent_tokens), "interval", hours=1,
                       id="core.purge_spent_tokens", **common)
+    # Batched: news gathered over a quarter of an hour goes out as one e-mail per person.
+    scheduler.add_job(in_app_context(app, send_interest_digests), "interval", minutes=15,
+                      id="core.send_interest_digests", **common)
+    # Invitations not yet answered two days before registration closes: reminded once (claimed).
+    scheduler.add_job(in_app_context(app, send_invitation_reminders), "interval", minutes=30,
+                      id="core.send_invitation_reminders", **common)
+    # A reminder goes out at most five minutes after it is due; the claim makes it go out once.
+    scheduler.add_job(in_app_context(app, send_meeting_reminders), "interval", minutes=5,
+                      id="core.send_meeting_reminders", **common)
 
 
 def build_scheduler(app: Flask, blocking: bool) -> BaseScheduler:

@@ -11,6 +11,7 @@ database transaction is held open while talking to the SMTP server.
 
 from __future__ import annotations
 
+import base64
 import logging
 import smtplib
 import ssl
@@ -46,11 +47,13 @@ ERROR_LENGTH = OutboxMessage.__table__.c.last_error.type.length
 
 
 def queue_mail(kind: str, recipient: str, template: str, locale: str | None,
-               meeting: Meeting | None = None, **context: Any) -> OutboxMessage:
+               meeting: Meeting | None = None, attachments: list[dict[str, str]] | None = None,
+               **context: Any) -> OutboxMessage:
     """Render ``mail/<template>.txt`` and ``.html`` in the recipient's language and queue them.
 
-    The first line of the text template is the subject. Nothing is committed here: the mail
-    is sent only if the caller's transaction commits.
+    The first line of the text template is the subject. ``attachments`` are added after those of
+    the ``mail_attachments`` hook (same format; see ``build_email``). Nothing is committed here:
+    the mail is sent only if the caller's transaction commits.
     """
     if locale not in SUPPORTED_LOCALES:
         locale = current_app.config["DEFAULT_LOCALE"]
@@ -66,9 +69,9 @@ def queue_mail(kind: str, recipient: str, template: str, locale: str | None,
     subject = " ".join(subject.split())  # one line, whatever the template's whitespace
     if len(subject) > SUBJECT_LENGTH:
         subject = subject[:SUBJECT_LENGTH - 1] + "…"
-    attachments = collect("mail_attachments", kind=kind, meeting=meeting, recipient=recipient)
+    files = collect("mail_attachments", kind=kind, meeting=meeting, recipient=recipient) + list(attachments or ())
     message = OutboxMessage(kind=kind, recipient=recipient, subject=subject,
-                            body_text=body.lstrip("\n"), body_html=html, attachments=attachments)
+                            body_text=body.lstrip("\n"), body_html=html, attachments=files)
     db.session.add(message)
     return message
 
@@ -169,6 +172,13 @@ def message_id_header(message: OutboxMessage) -> str:
 
 
 def build_email(message: OutboxMessage) -> EmailMessage:
+    """The e-mail of an outbox row, with its attachments.
+
+    An attachment is ``{"filename", "content_type", "content"}``; ``content`` is text unless
+    ``"encoding": "base64"`` says it is base64 of bytes (an image), or ``"qr_code_for"`` gives the text
+    of a QR code to draw as a PNG when the mail is sent. One with a ``"content_id"``
+    (``"<qr@host>"``) is an inline part that the HTML shows with ``<img src="cid:qr@host">``.
+    """
     config = current_app.config
     email = EmailMessage()
     email["From"] = config["MAIL_FROM"]
@@ -179,17 +189,44 @@ def build_email(message: OutboxMessage) -> EmailMessage:
     email.set_content(message.body_text)
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html")
-    for attachment in message.attachments or ():
-        content_type, *params = (part.strip() for part in attachment["content_type"].split(";"))
-        maintype, _, subtype = content_type.partition("/")
-        email.add_attachment(attachment["content"].encode("utf-8"), maintype=maintype,
+    attachments = list(message.attachments or ())
+    inline = [a for a in attachments if a.get("content_id") and message.body_html]
+    # Inline parts first: they turn the HTML part into multipart/related, beside which files go.
+    for attachment in inline:
+        maintype, subtype, _params = _content_type(attachment)
+        email.get_body(preferencelist=("html",)).add_related(
+            _attachment_bytes(attachment), maintype=maintype, subtype=subtype, cid=attachment["content_id"],
+            filename=attachment["filename"], disposition="inline")
+    for attachment in (a for a in attachments if a not in inline):
+        maintype, subtype, params = _content_type(attachment)
+        email.add_attachment(_attachment_bytes(attachment), maintype=maintype,
                              subtype=subtype, filename=attachment["filename"])
         part = email.get_payload()[-1]
-        for param in params:
-            name, _, value = param.partition("=")
-            if name and value:
-                part.set_param(name.strip(), value.strip().strip('"'))
+        for name, value in params:
+            part.set_param(name, value)
     return email
+
+
+def _content_type(attachment: dict[str, str]) -> tuple[str, str, list[tuple[str, str]]]:
+    content_type, *raw_params = (part.strip() for part in attachment["content_type"].split(";"))
+    maintype, _, subtype = content_type.partition("/")
+    params = []
+    for param in raw_params:
+        name, _, value = param.partition("=")
+        if name and value:
+            params.append((name.strip(), value.strip().strip('"')))
+    return maintype, subtype, params
+
+
+def _attachment_bytes(attachment: dict[str, str]) -> bytes:
+    if "qr_code_for" in attachment:
+        # Drawn when sent rather than when queued: it keeps registering fast and the outbox small.
+        from .checkin_qr import qr_code_png
+
+        return qr_code_png(attachment["qr_code_for"])
+    if attachment.get("encoding") == "base64":
+        return base64.b64decode(attachment["content"], validate=True)
+    return attachment["content"].encode("utf-8")
 
 
 def send_email(email: EmailMessage) -> None:

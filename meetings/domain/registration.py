@@ -34,7 +34,9 @@ from ..models import (
     utcnow,
 )
 from ..plugins import hook
+from .checkin_qr import check_in_qr_mail
 from .mail import queue_mail
+from .sessions import release_session_places
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on a phone
 CODE_LENGTH = 6
@@ -138,7 +140,8 @@ def _take_seat(meeting_id: int, mode: ParticipationMode) -> bool:
     result = db.session.execute(
         update(Meeting)
         .where(Meeting.id == meeting_id, (limit.is_(None)) | (counter < limit))
-        .values({counter: counter + 1})
+        # updated_at is kept: a seat taken is not a change to the meeting (calendars rely on it).
+        .values({counter: counter + 1, Meeting.updated_at: Meeting.updated_at})
         .execution_options(synchronize_session=False))
     return result.rowcount == 1
 
@@ -146,7 +149,8 @@ def _take_seat(meeting_id: int, mode: ParticipationMode) -> bool:
 def _release_seat(meeting_id: int, mode: ParticipationMode) -> None:
     counter = _counter(mode)
     db.session.execute(
-        update(Meeting).where(Meeting.id == meeting_id, counter > 0).values({counter: counter - 1})
+        update(Meeting).where(Meeting.id == meeting_id, counter > 0)
+        .values({counter: counter - 1, Meeting.updated_at: Meeting.updated_at})
         .execution_options(synchronize_session=False))
 
 
@@ -176,11 +180,13 @@ def _new_code(meeting_id: int) -> str:
 def register(meeting: Meeting, person: Person, mode: ParticipationMode, *,
              organisation: Organisation | None = None, invitation: Invitation | None = None,
              dietary_needs: str = "", access_needs: str = "", show_name_publicly: bool = False,
-             now: datetime | None = None, notify: bool = True) -> Registered:
+             now: datetime | None = None, notify: bool = True, commit: bool = True) -> Registered:
     """Register ``person``: a confirmed seat if one is free, otherwise a place on the waiting list.
 
     Commits, and queues the confirmation (or waiting-list) e-mail in the same transaction.
     Raises RegistrationRefused, having stored nothing, when the rules do not allow it.
+    With ``commit=False`` the caller commits, so that several registrations (an invitation's
+    answer) are stored together or not at all; a refusal may then have rolled the session back.
     """
     now = now or utcnow()
     problem = registration_window_problem(meeting, now)
@@ -225,12 +231,16 @@ def register(meeting: Meeting, person: Person, mode: ParticipationMode, *,
     if notify:
         _queue_registration_mail(registration, token)
     hook().registration_changed(registration=registration, previous_status=previous_status)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return Registered(registration, token)
 
 
-def cancel(registration: Registration, now: datetime | None = None) -> Registration | None:
-    """Cancel a registration until the meeting starts; returns whoever was promoted, if anyone."""
+def cancel(registration: Registration, now: datetime | None = None, commit: bool = True) -> Registration | None:
+    """Cancel a registration until the meeting starts; returns whoever was promoted, if anyone.
+
+    With ``commit=False`` the caller commits (see ``register``).
+    """
     now = now or utcnow()
     meeting = registration.meeting
     if now >= meeting.starts_at:
@@ -245,19 +255,23 @@ def cancel(registration: Registration, now: datetime | None = None) -> Registrat
         .values(status=RegistrationStatus.CANCELLED, cancelled_at=now, waiting_since=None)
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
-        db.session.rollback()
+        if commit:
+            db.session.rollback()
         return None
     promoted = None
     if previous == RegistrationStatus.CONFIRMED:
         _release_seat(meeting.id, registration.mode)
         promoted = promote_waiting(meeting, registration.mode, now)
+    release_session_places(registration, now)  # places in the programme's sessions go to those waiting
     db.session.refresh(registration)
     hook().registration_changed(registration=registration, previous_status=previous)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return promoted
 
 
-def switch_mode(registration: Registration, mode: ParticipationMode, now: datetime | None = None) -> Registration:
+def switch_mode(registration: Registration, mode: ParticipationMode, now: datetime | None = None,
+                commit: bool = True) -> Registration:
     """Change between on site and online (hybrid meetings) until the meeting starts.
 
     The seat in the old mode is released (promoting the first in line for it) and a seat in the
@@ -281,7 +295,8 @@ def switch_mode(registration: Registration, mode: ParticipationMode, now: dateti
         _release_seat(meeting.id, old_mode)
         promote_waiting(meeting, old_mode, now)
     hook().registration_changed(registration=registration, previous_status=previous_status)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return registration
 
 
@@ -312,7 +327,8 @@ def promote_waiting(meeting: Meeting, mode: ParticipationMode, now: datetime | N
             continue
         db.session.refresh(candidate)
         queue_mail("registration_promoted", candidate.person.email, "registration_promoted",
-                   locale=candidate.person.locale, meeting=meeting, registration=candidate)
+                   locale=candidate.person.locale, meeting=meeting, registration=candidate,
+                   **check_in_qr_mail(candidate))
         hook().registration_changed(registration=candidate, previous_status=RegistrationStatus.WAITING)
         promoted = candidate
 
@@ -336,8 +352,9 @@ def _queue_registration_mail(registration: Registration, manage_token: str) -> N
     person = db.session.get(Person, registration.person_id)
     # URLs are built in the templates: queue_mail renders them with the site's address even
     # when no request is being served (a job promoting from the waiting list).
+    qr_code = check_in_qr_mail(registration) if registration.status == RegistrationStatus.CONFIRMED else {}
     queue_mail(template, person.email, template, locale=person.locale, meeting=meeting,
-               registration=registration, manage_token=manage_token)
+               registration=registration, manage_token=manage_token, **qr_code)
 
 
 def is_member_organisation(meeting: Meeting, organisation: Organisation) -> bool:

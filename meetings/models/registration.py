@@ -155,6 +155,8 @@ class Attendance(db.Model):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), index=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="SET NULL"))
+    # A walk-in's organisation as they said it, when it is not in the register.
+    organisation_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     mode: Mapped[ParticipationMode] = mapped_column(enum_column(ParticipationMode))
     method: Mapped[CheckInMethod] = mapped_column(enum_column(CheckInMethod))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

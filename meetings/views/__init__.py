@@ -8,10 +8,25 @@ from ..plugins import collect
 
 
 def register(app: Flask) -> None:
-    from . import auth, demo, forums, main, meetings, organisations
+    from . import (
+        attendance,
+        auth,
+        demo,
+        forums,
+        interests,
+        invitations,
+        main,
+        meeting_admin,
+        meetings,
+        organisation_admin,
+        organisations,
+        registrations,
+        sessions,
+    )
 
-    for blueprint in (main.bp, auth.bp, forums.bp, organisations.bp, meetings.bp):
-        app.register_blueprint(blueprint)
+    for module in (main, auth, forums, organisations, organisation_admin, interests, meetings, meeting_admin,
+                   registrations, invitations, attendance, sessions):
+        app.register_blueprint(module.bp)
     if app.config["DEMO_MODE"]:
         app.register_blueprint(demo.bp)
 
