@@ -42,6 +42,46 @@ def create_admin_command(email: str) -> None:
                "They sign in with a link sent to that address.")
 
 
+def _person_by_email(email: str):
+    from sqlalchemy import select
+
+    from .domain.auth import normalise_email
+    from .extensions import db
+    from .models import Person
+
+    person = db.session.scalar(select(Person).where(Person.email == normalise_email(email)))
+    if person is None:
+        raise click.ClickException(f"No person has the address {email}.")
+    return person
+
+
+@click.command("export-person")
+@with_appcontext
+@click.argument("email")
+def export_person_command(email: str) -> None:
+    """Print, as JSON, everything held about the person with EMAIL (a request for their data)."""
+    import json
+
+    from .domain.personal_data import export_person
+
+    click.echo(json.dumps(export_person(_person_by_email(email)), ensure_ascii=False, indent=2))
+
+
+@click.command("erase-person")
+@with_appcontext
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def erase_person_command(email: str, yes: bool) -> None:
+    """Remove the person with EMAIL and what is theirs (a request for erasure)."""
+    from .domain.personal_data import erase_person
+
+    person = _person_by_email(email)
+    if not yes:
+        click.confirm(f"Remove {person.email} and everything held about them?", abort=True)
+    erase_person(person)
+    click.echo(f"Removed {email}.")
+
+
 @click.command("worker")
 @with_appcontext
 def worker() -> None:
@@ -91,7 +131,7 @@ def _serve_demo(host: str, port: int) -> None:
 def register(app: Flask) -> None:
     # A group per app, so that one app's plugins never add commands to another's.
     group = AppGroup("meetings", help="Manage the dialogue-meetings service.")
-    for command in (list_plugins, create_admin_command, worker, demo):
+    for command in (list_plugins, create_admin_command, export_person_command, erase_person_command, worker, demo):
         group.add_command(command)
     hook(app).register_commands(cli=group)
     app.cli.add_command(group)

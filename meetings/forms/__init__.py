@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, RadioField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length
 
@@ -52,3 +52,9 @@ class AccountForm(FlaskForm):
     locale = RadioField(_l("Language"), choices=[SelectChoice(code, LANGUAGE_NAMES[code], render_kw={"lang": code})
                                  for code in SUPPORTED_LOCALES],
                         validators=[InputRequired(message=_l("Choose a language."))])
+
+
+class EraseAccountForm(FlaskForm):
+    understood = BooleanField(
+        _l("I understand that my account and what it holds are removed for good"),
+        validators=[InputRequired(message=_l("Tick the box to confirm that you want your account removed."))])

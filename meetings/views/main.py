@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, session
+from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
 
 from ..auth import login_required
+from ..auth import sign_out as end_session
 from ..domain.auth import safe_next_path
-from ..domain.people import update_account
+from ..domain.people import coming_registrations, update_account
+from ..domain.personal_data import erase_person, export_person
 from ..domain.queries import upcoming_public_meetings
 from ..extensions import db
-from ..forms import AccountForm, LanguageForm
+from ..forms import AccountForm, EraseAccountForm, LanguageForm
 from ..i18n import SESSION_LOCALE_KEY
 from ..models import Forum, Organisation
 
@@ -52,4 +54,30 @@ def account():
         refresh()
         flash(_("Your settings were saved."), "success")
         return redirect("/account")
-    return render_template("account.html", form=form)
+    return render_template("account.html", form=form, erase_form=EraseAccountForm(),
+                           registrations=coming_registrations(g.person))
+
+
+@bp.get("/account/data.json")
+@login_required
+def my_data():
+    """A copy of everything the service holds about the signed-in person."""
+    response = jsonify(export_person(g.person))
+    response.headers["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/account/delete")
+@login_required
+def delete_account():
+    form = EraseAccountForm()
+    if not form.validate_on_submit():
+        account_form = AccountForm(obj=g.person)
+        account_form.locale.data = g.person.locale or session.get(SESSION_LOCALE_KEY) or "sv"
+        return render_template("account.html", form=account_form, erase_form=form,
+                               registrations=coming_registrations(g.person)), 400
+    erase_person(g.person)
+    end_session()
+    flash(_("Your account has been removed."), "success")
+    return redirect(url_for("main.home"))
