@@ -8,16 +8,15 @@ contexts, so no cookie or language choice leaks from one test into another.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from meetings.testing import _empty_all_tables, _psycopg_url, skip_or_fail
+from meetings.testing import skip_or_fail
 
-from .support import BROWSER_LOCALES, CHROMIUM, CHROMIUM_ARGS, DESKTOP, VALID_TOKEN, Site
+from .support import BROWSER_LOCALES, CHROMIUM, CHROMIUM_ARGS, DESKTOP, VALID_TOKEN, Site, live_site
 
 
 def _seed() -> dict[str, Any]:
@@ -128,42 +127,9 @@ def _seed() -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, _database_for_session) -> Iterator[Site]:
     """The app, served on a free loopback port for the tests of one module."""
-    from werkzeug.serving import make_server
-
-    from meetings import create_app
-    from meetings.extensions import db
-
-    url = _database_for_session or f"sqlite:///{tmp_path_factory.mktemp('browser') / 'browser.sqlite3'}"
-    if url.startswith("postgresql://"):
-        url = _psycopg_url(url)
-    app = create_app({
-        "MEETINGS_ENV": "testing",
-        "SECRET_KEY": "browser-test-secret-key-not-for-production",
-        "DATABASE_URL": url,
-        "DEMO_MODE": True,
-        "MAIL_BACKEND": "demo",
-        # Rate limits stay on (Flask-Limiter's switch is shared by every app in the process);
-        # each module posts the sign-in form well below the limits, with fresh counters.
-        "RATELIMIT_STORAGE_URI": "memory://",
-    })
-    with app.app_context():
-        db.create_all()
-    _empty_all_tables(app)  # PostgreSQL may hold rows another module left behind
-    with app.app_context():
-        ids = _seed()
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    base_url = f"http://127.0.0.1:{server.server_port}"
-    app.config["BASE_URL"] = base_url
-    thread = threading.Thread(target=server.serve_forever, name="browser-test-server", daemon=True)
-    thread.start()
-    try:
-        yield Site(url=base_url, ids=ids)
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        _empty_all_tables(app)
+    with live_site(tmp_path_factory, _database_for_session, "browser", _seed,
+                   secret_key="browser-test-secret-key-not-for-production") as served:
+        yield served
 
 
 @pytest.fixture(scope="session")

@@ -8,14 +8,11 @@ from dataclasses import dataclass
 import pytest
 
 from .support import (
-    DESKTOP,
     PHONE,
-    Site,
+    assert_accessible,
     axe_violations,
-    describe_violations,
     horizontal_overflow,
-    html_lang,
-    sign_in_as,
+    open_checked,
 )
 
 pytestmark = pytest.mark.browser
@@ -69,37 +66,12 @@ SCREENS = [
 LANGUAGES = ["sv", "en"]
 
 
-def open_screen(new_page, site: Site, screen: Screen, language: str):
-    page = new_page(language=language)
-    if screen.signed_in_as:
-        sign_in_as(page, site, screen.signed_in_as)
-    response = page.goto(site(screen.path(site.ids)))
-    assert response is not None and response.status == screen.status, \
-        f"{screen.path(site.ids)} answered {response and response.status}, expected {screen.status}"
-    if screen.then:
-        screen.then(page)
-    assert html_lang(page) == language, f"<html lang> is {html_lang(page)!r} on a page asked for in {language}"
-    assert page.locator("h1").count() == 1, "the page should have exactly one main heading"
-    return page
-
-
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("screen", SCREENS, ids=lambda screen: screen.name)
 def test_page_passes_axe_and_fits_a_phone(new_page, site, screen, language):
-    page = open_screen(new_page, site, screen, language)
-    problems = []
-    violations = axe_violations(page)
-    if violations:
-        problems.append(f"at {DESKTOP['width']}px:\n{describe_violations(violations)}")
-
-    page.set_viewport_size(PHONE)
-    overflow = horizontal_overflow(page)
-    if overflow > 0:
-        problems.append(f"at {PHONE['width']}px the page scrolls sideways by {overflow}px")
-    violations = axe_violations(page)
-    if violations:
-        problems.append(f"at {PHONE['width']}px:\n{describe_violations(violations)}")
-    assert not problems, f"{screen.name} in {language}: " + "\n".join(problems)
+    page = open_checked(new_page, site, site(screen.path(site.ids)), language, signed_in_as=screen.signed_in_as,
+                        status=screen.status, then=screen.then)
+    assert_accessible(page, f"{screen.name} in {language}")
 
 
 def test_the_checks_notice_a_problem(new_page, site):

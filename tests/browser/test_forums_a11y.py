@@ -17,14 +17,10 @@ import pytest
 from playwright.sync_api import expect
 
 from .support import (
-    BROWSER_LOCALES,
-    DESKTOP,
-    PHONE,
     Site,
-    axe_violations,
-    describe_violations,
-    horizontal_overflow,
-    html_lang,
+    assert_accessible,
+    open_checked,
+    scriptless_context,
     sign_in_as,
 )
 
@@ -57,7 +53,7 @@ def create_forum(page, site: Site, name: str, open_membership: bool) -> None:
 
 @pytest.fixture(scope="module")
 def forums_site(site: Site, browser) -> Site:
-    context = browser.new_context(locale=BROWSER_LOCALES["en"], java_script_enabled=False, viewport=DESKTOP)
+    context = scriptless_context(browser)
     page = context.new_page()
     sign_in_as(page, site, ORGANISER)
     create_forum(page, site, "Samråd om kulturplanen", open_membership=True)
@@ -65,7 +61,7 @@ def forums_site(site: Site, browser) -> Site:
     create_forum(page, site, "Kulturrådet i norr", open_membership=False)
     context.close()
 
-    context = browser.new_context(locale=BROWSER_LOCALES["en"], java_script_enabled=False, viewport=DESKTOP)
+    context = scriptless_context(browser)
     page = context.new_page()
     sign_in_as(page, site, REPRESENTATIVE)
     page.goto(site(ASKED))
@@ -116,29 +112,9 @@ SCREENS = [
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("screen", SCREENS, ids=lambda screen: screen.name)
 def test_forum_page_passes_axe_and_fits_a_phone(new_page, forums_site, screen, language):
-    page = new_page(language=language)
-    if screen.signed_in_as:
-        sign_in_as(page, forums_site, screen.signed_in_as)
-    path = screen.path(forums_site.ids)
-    response = page.goto(forums_site(path))
-    assert response is not None and response.status == 200, f"{path} answered {response and response.status}"
-    if screen.then:
-        screen.then(page)
-    assert html_lang(page) == language
-    assert page.locator("h1").count() == 1
-
-    problems = []
-    violations = axe_violations(page)
-    if violations:
-        problems.append(f"at {DESKTOP['width']}px:\n{describe_violations(violations)}")
-    page.set_viewport_size(PHONE)
-    overflow = horizontal_overflow(page)
-    if overflow > 0:
-        problems.append(f"at {PHONE['width']}px the page scrolls sideways by {overflow}px")
-    violations = axe_violations(page)
-    if violations:
-        problems.append(f"at {PHONE['width']}px:\n{describe_violations(violations)}")
-    assert not problems, f"{screen.name} in {language}: " + "\n".join(problems)
+    page = open_checked(new_page, forums_site, forums_site(screen.path(forums_site.ids)), language,
+                        signed_in_as=screen.signed_in_as, then=screen.then)
+    assert_accessible(page, f"{screen.name} in {language}")
 
 
 def test_filtering_the_catalogue_works_without_javascript_and_keeps_the_address(new_page, forums_site):

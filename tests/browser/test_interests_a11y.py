@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from .support import DESKTOP, PHONE, axe_violations, describe_violations, horizontal_overflow, html_lang, sign_in_as
+from .support import (
+    assert_accessible,
+    open_checked,
+    sign_in_as,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -41,27 +45,11 @@ def with_an_error(page) -> None:
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("state", [as_opened, after_saving, with_an_error], ids=lambda state: state.__name__)
 def test_interests_page_passes_axe_and_fits_a_phone(new_page, site, state, language):
-    page = new_page(language=language)
-    sign_in_as(page, site, "Rut Representant")
-    response = page.goto(site(interests_path(site)))
-    assert response is not None and response.status == 200
-    state(page)
-    assert html_lang(page) == language
-    assert page.locator("h1").count() == 1
+    page = open_checked(new_page, site, site(interests_path(site)), language, signed_in_as="Rut Representant",
+                        then=state)
     assert page.locator("main fieldset legend").count() == 2, "subject areas and municipalities each need a legend"
 
-    problems = []
-    violations = axe_violations(page)
-    if violations:
-        problems.append(f"at {DESKTOP['width']}px:\n{describe_violations(violations)}")
-    page.set_viewport_size(PHONE)
-    overflow = horizontal_overflow(page)
-    if overflow > 0:
-        problems.append(f"at {PHONE['width']}px the page scrolls sideways by {overflow}px")
-    violations = axe_violations(page)
-    if violations:
-        problems.append(f"at {PHONE['width']}px:\n{describe_violations(violations)}")
-    assert not problems, f"interests page ({state.__name__}) in {language}: " + "\n".join(problems)
+    assert_accessible(page, f"interests page ({state.__name__}) in {language}")
 
 
 def test_choices_are_made_with_labels_and_kept_without_javascript(new_page, site):

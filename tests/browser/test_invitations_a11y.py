@@ -4,25 +4,19 @@ errors, answered and expired; and answering works without JavaScript."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
-from meetings.testing import _empty_all_tables, _psycopg_url
-
 from .conftest import _seed
 from .support import (
-    DESKTOP,
     PHONE,
     Site,
-    axe_violations,
-    describe_violations,
-    horizontal_overflow,
-    html_lang,
-    sign_in_as,
+    assert_accessible,
+    live_site,
+    open_checked,
 )
 
 pytestmark = pytest.mark.browser
@@ -71,36 +65,9 @@ def _seed_invitations(ids: dict) -> dict:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, _database_for_session) -> Iterator[Site]:
     """As the shared live server (tests/browser/conftest.py), with invitations added."""
-    from werkzeug.serving import make_server
-
-    from meetings import create_app
-    from meetings.extensions import db
-
-    url = _database_for_session or f"sqlite:///{tmp_path_factory.mktemp('invitations') / 'invitations.sqlite3'}"
-    if url.startswith("postgresql://"):
-        url = _psycopg_url(url)
-    app = create_app({
-        "MEETINGS_ENV": "testing", "SECRET_KEY": "invitations-browser-test-secret-key", "DATABASE_URL": url,
-        "DEMO_MODE": True, "MAIL_BACKEND": "demo", "RATELIMIT_STORAGE_URI": "memory://",
-    })
-    with app.app_context():
-        db.create_all()
-    _empty_all_tables(app)
-    with app.app_context():
-        ids = _seed_invitations(_seed())
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    base_url = f"http://127.0.0.1:{server.server_port}"
-    app.config["BASE_URL"] = base_url
-    thread = threading.Thread(target=server.serve_forever, name="invitations-test-server", daemon=True)
-    thread.start()
-    try:
-        yield Site(url=base_url, ids=ids)
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        _empty_all_tables(app)
+    with live_site(tmp_path_factory, _database_for_session, "invitations",
+                   lambda: _seed_invitations(_seed())) as served:
+        yield served
 
 
 def submit(page, name: str | None = None) -> None:
@@ -151,28 +118,9 @@ SCREENS: dict[str, Screen] = {
 @pytest.mark.parametrize("name", list(SCREENS))
 def test_invitation_pages_pass_axe_and_fit_a_phone(new_page, site, name, language):
     path, signed_in_as, status, action = SCREENS[name]
-    page = new_page(language=language)
-    if signed_in_as:
-        sign_in_as(page, site, signed_in_as)
-    response = page.goto(site(path(site.ids)))
-    assert response is not None and response.status == status
-    if action:
-        action(page)
-    assert html_lang(page) == language
-    assert page.locator("h1").count() == 1
-
-    problems = []
-    violations = axe_violations(page)
-    if violations:
-        problems.append(f"at {DESKTOP['width']}px:\n{describe_violations(violations)}")
-    page.set_viewport_size(PHONE)
-    overflow = horizontal_overflow(page)
-    if overflow > 0:
-        problems.append(f"at {PHONE['width']}px the page scrolls sideways by {overflow}px")
-    violations = axe_violations(page)
-    if violations:
-        problems.append(f"at {PHONE['width']}px:\n{describe_violations(violations)}")
-    assert not problems, f"{name} in {language}: " + "\n".join(problems)
+    page = open_checked(new_page, site, site(path(site.ids)), language, signed_in_as=signed_in_as, status=status,
+                        then=action)
+    assert_accessible(page, f"{name} in {language}")
 
 
 def test_answering_works_without_javascript_and_shows_what_was_stored(new_page, site):

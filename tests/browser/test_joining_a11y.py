@@ -17,14 +17,11 @@ from typing import Any
 import pytest
 
 from .support import (
-    BROWSER_LOCALES,
-    DESKTOP,
-    PHONE,
     Site,
-    axe_violations,
-    describe_violations,
-    horizontal_overflow,
+    assert_accessible,
     html_lang,
+    open_checked,
+    scriptless_context,
     sign_in_as,
 )
 
@@ -58,7 +55,7 @@ def link_mailed_to(page, site: Site, address: str) -> str:
 
 @pytest.fixture(scope="module")
 def joined(site: Site, browser) -> Iterator[dict[str, Any]]:
-    context = browser.new_context(locale=BROWSER_LOCALES["en"], java_script_enabled=False, viewport=DESKTOP)
+    context = scriptless_context(browser)
     page = context.new_page()
     register_association(page, site, "Byaföreningen Norrsken", "kansli@norrsken.example", "Nora Nilsson")
     register_association(page, site, "Kiruna skidklubb", "info@skidklubb.example", "Sixten Skidåkare")
@@ -142,30 +139,10 @@ SCREENS = [
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("screen", SCREENS, ids=lambda screen: screen.name)
 def test_joining_pages_pass_axe_and_fit_a_phone(new_page, site, joined, screen, language):
-    page = new_page(language=language)
-    if screen.signed_in_as:
-        sign_in_as(page, site, screen.signed_in_as)
-        choose_language(page, language)
-    response = page.goto(screen.path(site, joined))
-    assert response is not None and response.status == screen.status, \
-        f"{screen.name} answered {response and response.status}, expected {screen.status}"
-    if screen.then:
-        screen.then(page)
-    assert html_lang(page) == language
-    assert page.locator("h1").count() == 1, "the page should have exactly one main heading"
-
-    problems = []
-    violations = axe_violations(page)
-    if violations:
-        problems.append(f"at {DESKTOP['width']}px:\n{describe_violations(violations)}")
-    page.set_viewport_size(PHONE)
-    overflow = horizontal_overflow(page)
-    if overflow > 0:
-        problems.append(f"at {PHONE['width']}px the page scrolls sideways by {overflow}px")
-    violations = axe_violations(page)
-    if violations:
-        problems.append(f"at {PHONE['width']}px:\n{describe_violations(violations)}")
-    assert not problems, f"{screen.name} in {language}: " + "\n".join(problems)
+    page = open_checked(new_page, site, screen.path(site, joined), language, signed_in_as=screen.signed_in_as,
+                        after_sign_in=lambda page: choose_language(page, language), status=screen.status,
+                        then=screen.then)
+    assert_accessible(page, f"{screen.name} in {language}")
 
 
 def test_the_umbrella_confirms_a_member_without_javascript(new_page, site, joined):

@@ -3,23 +3,17 @@ and phone width; and an organiser plans and publishes a meeting in a browser wit
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
 
-from meetings.testing import _empty_all_tables, _psycopg_url
-
 from .conftest import _seed
 from .support import (
-    DESKTOP,
-    PHONE,
     Site,
-    axe_violations,
-    describe_violations,
-    horizontal_overflow,
-    html_lang,
+    assert_accessible,
+    live_site,
+    open_checked,
     sign_in_as,
 )
 
@@ -51,36 +45,9 @@ def _seed_meetings(ids: dict) -> dict:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, _database_for_session) -> Iterator[Site]:
     """As the shared live server (tests/browser/conftest.py), with this module's extra data."""
-    from werkzeug.serving import make_server
-
-    from meetings import create_app
-    from meetings.extensions import db
-
-    url = _database_for_session or f"sqlite:///{tmp_path_factory.mktemp('meetings') / 'meetings.sqlite3'}"
-    if url.startswith("postgresql://"):
-        url = _psycopg_url(url)
-    app = create_app({
-        "MEETINGS_ENV": "testing", "SECRET_KEY": "meetings-browser-test-secret-key", "DATABASE_URL": url,
-        "DEMO_MODE": True, "MAIL_BACKEND": "demo", "RATELIMIT_STORAGE_URI": "memory://",
-    })
-    with app.app_context():
-        db.create_all()
-    _empty_all_tables(app)
-    with app.app_context():
-        ids = _seed_meetings(_seed())
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    base_url = f"http://127.0.0.1:{server.server_port}"
-    app.config["BASE_URL"] = base_url
-    thread = threading.Thread(target=server.serve_forever, name="meetings-test-server", daemon=True)
-    thread.start()
-    try:
-        yield Site(url=base_url, ids=ids)
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        _empty_all_tables(app)
+    with live_site(tmp_path_factory, _database_for_session, "meetings",
+                   lambda: _seed_meetings(_seed())) as served:
+        yield served
 
 
 def submit(page) -> None:
@@ -130,28 +97,9 @@ SCREENS = [
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("screen", SCREENS, ids=lambda screen: screen.name)
 def test_meeting_pages_pass_axe_and_fit_a_phone(new_page, site, screen, language):
-    page = new_page(language=language)
-    if screen.signed_in_as:
-        sign_in_as(page, site, screen.signed_in_as)
-    response = page.goto(site(screen.path(site.ids)))
-    assert response is not None and response.status == 200
-    if screen.then:
-        screen.then(page)
-    assert html_lang(page) == language
-    assert page.locator("h1").count() == 1
-
-    problems = []
-    violations = axe_violations(page)
-    if violations:
-        problems.append(f"at {DESKTOP['width']}px:\n{describe_violations(violations)}")
-    page.set_viewport_size(PHONE)
-    overflow = horizontal_overflow(page)
-    if overflow > 0:
-        problems.append(f"at {PHONE['width']}px the page scrolls sideways by {overflow}px")
-    violations = axe_violations(page)
-    if violations:
-        problems.append(f"at {PHONE['width']}px:\n{describe_violations(violations)}")
-    assert not problems, f"{screen.name} in {language}: " + "\n".join(problems)
+    page = open_checked(new_page, site, site(screen.path(site.ids)), language, signed_in_as=screen.signed_in_as,
+                        then=screen.then)
+    assert_accessible(page, f"{screen.name} in {language}")
 
 
 def test_the_registrant_sees_the_link_and_the_visitor_does_not(new_page, site):

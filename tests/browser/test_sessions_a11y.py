@@ -3,24 +3,19 @@ phone width, with choices made, a waiting place, and errors shown; and choosing 
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
-from meetings.testing import _empty_all_tables, _psycopg_url
-
 from .conftest import _seed
 from .support import (
-    DESKTOP,
     PHONE,
     Site,
-    axe_violations,
-    describe_violations,
-    horizontal_overflow,
-    html_lang,
+    assert_accessible,
+    live_site,
+    open_checked,
     sign_in_as,
 )
 
@@ -86,36 +81,9 @@ def _seed_programme(ids: dict) -> dict:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, _database_for_session) -> Iterator[Site]:
     """As the shared live server (tests/browser/conftest.py), with a meeting place and its programme."""
-    from werkzeug.serving import make_server
-
-    from meetings import create_app
-    from meetings.extensions import db
-
-    url = _database_for_session or f"sqlite:///{tmp_path_factory.mktemp('sessions') / 'sessions.sqlite3'}"
-    if url.startswith("postgresql://"):
-        url = _psycopg_url(url)
-    app = create_app({
-        "MEETINGS_ENV": "testing", "SECRET_KEY": "sessions-browser-test-secret-key", "DATABASE_URL": url,
-        "DEMO_MODE": True, "MAIL_BACKEND": "demo", "RATELIMIT_STORAGE_URI": "memory://",
-    })
-    with app.app_context():
-        db.create_all()
-    _empty_all_tables(app)
-    with app.app_context():
-        ids = _seed_programme(_seed())
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    base_url = f"http://127.0.0.1:{server.server_port}"
-    app.config["BASE_URL"] = base_url
-    thread = threading.Thread(target=server.serve_forever, name="sessions-test-server", daemon=True)
-    thread.start()
-    try:
-        yield Site(url=base_url, ids=ids)
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        _empty_all_tables(app)
+    with live_site(tmp_path_factory, _database_for_session, "sessions",
+                   lambda: _seed_programme(_seed())) as served:
+        yield served
 
 
 def submit(page) -> None:
@@ -157,28 +125,9 @@ SCREENS = {
 @pytest.mark.parametrize("name", list(SCREENS))
 def test_programme_pages_pass_axe_and_fit_a_phone(new_page, site, name, language):
     path, signed_in_as, action, status = SCREENS[name]
-    page = new_page(language=language)
-    if signed_in_as:
-        sign_in_as(page, site, signed_in_as)
-    response = page.goto(site(path(site.ids)))
-    assert response is not None and response.status == status
-    if action:
-        action(page)
-    assert html_lang(page) == language
-    assert page.locator("h1").count() == 1
-
-    problems = []
-    violations = axe_violations(page)
-    if violations:
-        problems.append(f"at {DESKTOP['width']}px:\n{describe_violations(violations)}")
-    page.set_viewport_size(PHONE)
-    overflow = horizontal_overflow(page)
-    if overflow > 0:
-        problems.append(f"at {PHONE['width']}px the page scrolls sideways by {overflow}px")
-    violations = axe_violations(page)
-    if violations:
-        problems.append(f"at {PHONE['width']}px:\n{describe_violations(violations)}")
-    assert not problems, f"{name} in {language}: " + "\n".join(problems)
+    page = open_checked(new_page, site, site(path(site.ids)), language, signed_in_as=signed_in_as, status=status,
+                        then=action)
+    assert_accessible(page, f"{name} in {language}")
 
 
 def test_errors_are_announced_beside_their_fields(new_page, site):
