@@ -21,6 +21,7 @@ from sqlalchemy import false, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from ..collation import swedish_sort_key
 from ..extensions import db
 from ..models import (
     Forum,
@@ -41,7 +42,7 @@ from ..models import (
     utcnow,
 )
 from ..models.forum import forum_subject_area
-from .interests import alphabetical, queue_forum_news
+from .interests import queue_forum_news
 from .mail import queue_mail
 
 SLUG_BASE_LENGTH = 100  # the column holds 120: room for "-2", "-3" …
@@ -120,7 +121,7 @@ def organisers_for(person: Person) -> list[Organisation]:
                 Organisation.kind.in_([OrganisationKind.PUBLIC_BODY, OrganisationKind.MUNICIPALITY]),
                 Organisation.status == OrganisationStatus.APPROVED)):
             own.setdefault(organisation.id, organisation)
-    return sorted(own.values(), key=lambda o: alphabetical(o.name))
+    return sorted(own.values(), key=lambda o: swedish_sort_key(o.name))
 
 
 def _check_organiser(person: Person, organiser: Organisation) -> None:
@@ -225,22 +226,22 @@ def forum_catalogue(filters: ForumFilters | None = None, now: datetime | None = 
     if filters.membership is not None:
         query = query.where(Forum.membership_open.is_(true() if filters.membership == "open" else false()))
     entries = [CatalogueEntry(forum, count, starts_at) for forum, count, starts_at in db.session.execute(query)]
-    return sorted(entries, key=lambda entry: alphabetical(entry.forum.name))
+    return sorted(entries, key=lambda entry: swedish_sort_key(entry.forum.name))
 
 
 def forum_organisers() -> list[Organisation]:
     """Organisations that arrange at least one forum, for the catalogue's filter."""
     organisations = db.session.scalars(
         select(Organisation).where(Organisation.id.in_(select(Forum.organiser_id))))
-    return sorted(organisations, key=lambda o: alphabetical(o.name))
+    return sorted(organisations, key=lambda o: swedish_sort_key(o.name))
 
 
 def all_subject_areas() -> list[SubjectArea]:
-    return sorted(db.session.scalars(select(SubjectArea)), key=lambda area: alphabetical(area.name))
+    return sorted(db.session.scalars(select(SubjectArea)), key=lambda area: swedish_sort_key(area.name))
 
 
 def all_municipalities() -> list[Municipality]:
-    return sorted(db.session.scalars(select(Municipality)), key=lambda m: alphabetical(m.name))
+    return sorted(db.session.scalars(select(Municipality)), key=lambda m: swedish_sort_key(m.name))
 
 
 # --- who takes part -----------------------------------------------------------------------
@@ -250,7 +251,7 @@ def forum_members(forum: Forum, status: ForumMemberStatus = ForumMemberStatus.ME
         select(ForumMember).where(ForumMember.forum_id == forum.id, ForumMember.status == status)
         .options(selectinload(ForumMember.organisation).selectinload(Organisation.municipalities),
                  selectinload(ForumMember.representatives).selectinload(ForumRepresentative.person)))
-    return sorted(members, key=lambda member: alphabetical(member.organisation.name))
+    return sorted(members, key=lambda member: swedish_sort_key(member.organisation.name))
 
 
 @dataclass(frozen=True)
@@ -283,7 +284,7 @@ def who_speaks_for_whom(forum: Forum, viewer: Person | None) -> list[SpeaksFor]:
                 names.append(person.name)
             else:
                 unnamed += 1
-        result.append(SpeaksFor(member.organisation, sorted(names, key=alphabetical), unnamed))
+        result.append(SpeaksFor(member.organisation, sorted(names, key=swedish_sort_key), unnamed))
     return result
 
 
@@ -399,7 +400,7 @@ def add_members(forum: Forum, organisation_ids: Iterable[int]) -> list[Organisat
     now = utcnow()
     added = []
     link = url_for("forums.detail", slug=forum.slug, _external=True)
-    for organisation in sorted(organisations, key=lambda o: alphabetical(o.name)):
+    for organisation in sorted(organisations, key=lambda o: swedish_sort_key(o.name)):
         member = existing.get(organisation.id)
         if member is not None and member.status == ForumMemberStatus.MEMBER:
             continue
@@ -439,7 +440,7 @@ def representative_choices(organisation_ids: Iterable[int]) -> dict[int, list[Pe
     for membership in memberships:
         choices[membership.organisation_id].append(membership.person)
     for people in choices.values():
-        people.sort(key=lambda p: alphabetical(p.display_name))
+        people.sort(key=lambda p: swedish_sort_key(p.display_name))
     return choices
 
 
@@ -487,7 +488,7 @@ def organisations_to_invite(forum: Forum, area_codes: Sequence[str] = (), munici
         query = query.where(Organisation.municipalities.any(Municipality.code.in_(list(municipality_codes))))
     if never_took_part:
         query = query.where(Organisation.id.not_in(took_part))
-    organisations = sorted(db.session.scalars(query), key=lambda o: alphabetical(o.name))
+    organisations = sorted(db.session.scalars(query), key=lambda o: swedish_sort_key(o.name))
     ids = [o.id for o in organisations]
     participants = set(db.session.scalars(took_part.where(ForumMember.organisation_id.in_(ids)))) if ids else set()
     statuses = _statuses(forum, ids)
@@ -500,7 +501,7 @@ def member_rows(forum: Forum, to_local) -> list[list]:
     """One row per member organisation; ``to_local`` turns a UTC time into the local date."""
     rows = []
     for member in forum_members(forum):
-        people = sorted((r.person for r in member.representatives), key=lambda p: alphabetical(p.display_name))
+        people = sorted((r.person for r in member.representatives), key=lambda p: swedish_sort_key(p.display_name))
         organisation = member.organisation
         rows.append([
             organisation.name, str(organisation.kind.label), str(organisation.level.label),

@@ -172,11 +172,6 @@ def interest_choices() -> tuple[list[SubjectArea], list[Municipality]]:
     return areas, municipalities
 
 
-def alphabetical(name: str) -> str:
-    """A sort key for names in Swedish alphabetical order (Å, Ä, Ö last), kept for the forum pages."""
-    return swedish_sort_key(name)
-
-
 def set_interests(organisation: Organisation, subject_area_ids: Iterable[int],
                   municipality_ids: Iterable[int]) -> None:
     """Replace what ``organisation`` wants to hear about and commit. Unknown ids are ignored."""
