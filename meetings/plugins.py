@@ -365,6 +365,32 @@ def render_plugin_template(domain: Domain, template_name: str, **context: Any) -
     return Markup(render_template(template_name, **context, **_template_gettext(domain)))  # noqa: S704 - a rendered, autoescaped template
 
 
+@dataclass(frozen=True)
+class Catalogue:
+    """Where a Babel domain's messages come from and where its catalogues live."""
+
+    domain: str
+    translations: Path  # holds <locale>/LC_MESSAGES/<domain>.po
+    source: Path  # the package folder its messages are extracted from
+
+
+def translation_catalogues(app: Flask) -> list[Catalogue]:
+    """The core's catalogue and those of the enabled plugins, from their ``translation_domains()``.
+
+    ``make translations`` updates each, and the translation test checks each, so a third-party
+    plugin's messages get the same treatment as the core's.
+    """
+    catalogues = [Catalogue("meetings", TRANSLATIONS_DIR, Path(__file__).resolve().parent)]
+    for impl in reversed(plugin_manager(app).hook.translation_domains.get_hookimpls()):
+        if impl.plugin_name == CORE_PLUGIN:
+            continue
+        source = Path(getattr(impl.plugin, "__file__", "")).resolve().parent
+        for domain in impl.function() or ():
+            directory = Path(domain.translation_directories[0]).resolve()
+            catalogues += [Catalogue(name, directory, source) for name in domain.domain]
+    return catalogues
+
+
 def translation_domain(plugin: str) -> Domain:
     """The Babel domain of a built-in plugin, with its catalogues in ``translations/``.
 
