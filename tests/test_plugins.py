@@ -53,6 +53,8 @@ OTHER_PLUGINS = {
         misspelled = "misspelled_meetings_plugin"
         wrongargument = "wrongargument_meetings_plugin"
         tables = "tables_meetings_plugin"
+        twin = "tables_meetings_plugin"
+        Bad-Name = "tables_meetings_plugin"
 
         [tool.setuptools]
         packages = ["broken_meetings_plugin", "misspelled_meetings_plugin",
@@ -111,8 +113,27 @@ OTHER_PLUGINS = {
             op.drop_table("tables_note")
         ''',
 }
+# A second distribution announcing a name that other-meetings-plugins announces too.
+TWIN_PLUGIN = {
+    "pyproject.toml": """
+        [build-system]
+        requires = ["setuptools>=61"]
+        build-backend = "setuptools.build_meta"
+
+        [project]
+        name = "twin-meetings-plugin"
+        version = "1.0.0"
+
+        [project.entry-points."meetings.plugins"]
+        twin = "twin_meetings_plugin"
+
+        [tool.setuptools]
+        packages = ["twin_meetings_plugin"]
+        """,
+    "twin_meetings_plugin/__init__.py": "",
+}
 PLUGIN_MODULES = ("hello_meetings_plugin", "broken_meetings_plugin", "misspelled_meetings_plugin",
-                  "wrongargument_meetings_plugin", "tables_meetings_plugin")
+                  "wrongargument_meetings_plugin", "tables_meetings_plugin", "twin_meetings_plugin")
 
 
 def example_files() -> dict[str, str]:
@@ -166,8 +187,9 @@ def plugin_site(tmp_path_factory) -> dict[str, Path]:
     assert (hello / "hello_meetings_plugin" / "__init__.py").exists(), "the guide lost its example"
     compile_catalogues(hello)
     others = write_tree(base / "other-meetings-plugins", OTHER_PLUGINS)
+    twin = write_tree(base / "twin-meetings-plugin", TWIN_PLUGIN)
     site = base / "site"
-    pip_install(site, hello, others)
+    pip_install(site, hello, others, twin)
     return {"site": site, "hello": hello}
 
 
@@ -344,6 +366,23 @@ def test_an_enabled_plugin_that_cannot_run_stops_start_up_naming_it(make_app, in
     assert raised.value.plugin == plugin
     assert str(raised.value).startswith(f"Plugin {plugin!r} ")
     assert problem in str(raised.value)
+
+
+def test_a_name_announced_by_two_distributions_stops_start_up_naming_both(make_app, installed):
+    with pytest.raises(PluginError) as raised:
+        make_app(MEETINGS_PLUGINS=("hello", "twin"))
+    assert raised.value.plugin == "twin"
+    assert "announced by more than one installed distribution" in str(raised.value)
+    assert "other-meetings-plugins" in str(raised.value) and "twin-meetings-plugin" in str(raised.value)
+    assert "twin_meetings_plugin" not in sys.modules  # refused before anything was imported
+    # A plugin whose name is its own still loads beside them.
+    assert make_app(MEETINGS_PLUGINS=("hello",)).test_client().get("/hello").status_code == 200
+
+
+def test_an_installed_plugin_with_a_name_against_the_rule_is_refused(make_app, installed):
+    with pytest.raises(PluginError, match=r"'Bad-Name' has a name that is not allowed: a plugin name is "
+                                          r"lower-case letters, digits and underscores, starting with a letter"):
+        make_app(MEETINGS_PLUGINS=("Bad-Name",))
 
 
 def test_a_misspelled_plugin_name_is_shown_with_the_installed_ones(make_app, installed):
