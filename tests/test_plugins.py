@@ -460,19 +460,33 @@ def tables_in(database: Path) -> set[str]:
         return {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
-def test_upgrade_heads_creates_the_tables_of_enabled_plugins_only(plugin_site, tmp_path):
+def test_the_upgrade_command_creates_the_tables_of_enabled_plugins_only(plugin_site, tmp_path):
     enabled, disabled = tmp_path / "enabled.sqlite3", tmp_path / "disabled.sqlite3"
 
-    result = run_flask(plugin_site["site"], "db", "upgrade", "heads",
-                       MEETINGS_PLUGINS="tables", DATABASE_URL=f"sqlite:///{enabled}")
+    result = run_flask(plugin_site["site"], "meetings", "upgrade",
+                       MEETINGS_PLUGINS="builtin,tables", DATABASE_URL=f"sqlite:///{enabled}")
     assert result.returncode == 0, result.stderr
-    assert {"meeting", "tables_note"} <= tables_in(enabled)
+    assert {"meeting", "ical_feed_token", "tables_note"} <= tables_in(enabled)
 
-    result = run_flask(plugin_site["site"], "db", "upgrade", "heads",
+    result = run_flask(plugin_site["site"], "meetings", "upgrade",
                        MEETINGS_PLUGINS="none", DATABASE_URL=f"sqlite:///{disabled}")
     assert result.returncode == 0, result.stderr
     assert "meeting" in tables_in(disabled)
-    assert "tables_note" not in tables_in(disabled)
+    assert not {"ical_feed_token", "tables_note"} & tables_in(disabled)
+
+
+def test_a_plugin_turned_off_leaves_its_tables_and_later_upgrades_work(plugin_site, tmp_path):
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}"}
+    assert run_flask(plugin_site["site"], "meetings", "upgrade", MEETINGS_PLUGINS="builtin,tables",
+                     **database).returncode == 0
+    for command in (("meetings", "upgrade"), ("meetings", "demo"), ("db", "current")):
+        result = run_flask(plugin_site["site"], *command, MEETINGS_PLUGINS="builtin", **database)
+        assert result.returncode == 0, result.stderr
+    assert "tables_note" in tables_in(tmp_path / "site.sqlite3")
+    with sqlite3.connect(tmp_path / "site.sqlite3") as connection:
+        assert ("tables_0001",) in connection.execute("SELECT version_num FROM alembic_version").fetchall()
+    result = run_flask(plugin_site["site"], "meetings", "upgrade", MEETINGS_PLUGINS="builtin,tables", **database)
+    assert result.returncode == 0, result.stderr
 
 
 # --- The guide's example has tests of its own, run with the meetings.testing pytest plugin --------
