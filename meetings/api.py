@@ -26,6 +26,7 @@ from .domain import attendance as _attendance
 from .domain import meetings as _meetings
 from .domain import permissions as _permissions
 from .domain import queries as _queries
+from .domain.forums import forum_members as _forum_members
 from .domain.mail import queue_mail as _queue_mail
 from .exports import table_response
 from .extensions import db
@@ -213,9 +214,7 @@ def forums_in_order() -> list[Forum]:
 
 def forum_members(forum: Forum, status: ForumMemberStatus = ForumMemberStatus.MEMBER) -> list[ForumMember]:
     """The organisations of ``forum`` with ``status`` (by default its members), by name."""
-    from .domain.forums import forum_members as members
-
-    return members(forum, status)
+    return _forum_members(forum, status)
 
 
 def registration_of(meeting: Meeting, person: Person | None) -> Registration | None:

@@ -369,7 +369,6 @@ def sign_in(client: Any, person: Any) -> None:
 
         person_id = inspect(person).identity[0]
     with client.session_transaction() as session:
-        session.clear()
         session[SESSION_PERSON_KEY] = person_id
 
 
