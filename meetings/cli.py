@@ -6,13 +6,18 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from .plugins import describe_plugins, hook
+from .plugins import describe_plugins, hook, plugin_manager, plugin_settings
 
 
 @click.command("plugins")
 @with_appcontext
-def list_plugins() -> None:
+@click.option("--settings", "show_settings", is_flag=True,
+              help="List the enabled plugins' settings with their current values instead.")
+def list_plugins(show_settings: bool) -> None:
     """List installed plugins with their version and whether they are enabled."""
+    if show_settings:
+        _list_plugin_settings()
+        return
     rows = describe_plugins(current_app)
     if not rows:
         click.echo("No plugins are installed.")
@@ -22,6 +27,19 @@ def list_plugins() -> None:
         state = "enabled" if row.enabled else "disabled"
         origin = "built-in" if row.builtin else (row.distribution or "not installed")
         click.echo(f"{row.name:<{width}}  {row.version or '-':<10}  {state:<8}  {origin}")
+
+
+def _list_plugin_settings() -> None:
+    declared = plugin_settings(plugin_manager(current_app))
+    if not declared:
+        click.echo("No enabled plugin has settings.")
+        return
+    for plugin, setting in declared:
+        kind = "|".join(setting.choices) if setting.choices else setting.type.__name__
+        click.echo(f"{setting.name} ({plugin}, {kind}, default {setting.default!r}): "
+                   f"{current_app.config.get(setting.name)!r}")
+        if setting.help:
+            click.echo(f"    {setting.help}")
 
 
 @click.command("create-admin")

@@ -247,9 +247,17 @@ def self_confirm_online(registration: Registration, now: datetime | None = None)
 
 
 def undo_check_in(attendance: Attendance) -> None:
-    """Remove a record made by mistake (the wrong person tapped, a walk-in entered twice)."""
-    db.session.delete(attendance)
-    db.session.commit()
+    """Remove a record made by mistake (the wrong person tapped, a walk-in entered twice).
+
+    Plugins hear of it before the row goes, in the same transaction: one that refuses rolls it back.
+    """
+    try:
+        hook().attendance_removed(attendance=attendance)
+        db.session.delete(attendance)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
 
 
 # --- What the organisers' pages show --------------------------------------------------------
