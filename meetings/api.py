@@ -18,7 +18,7 @@ from functools import wraps
 from typing import Any
 
 from flask import Response, abort, g
-from flask_babel import to_user_timezone
+from flask_babel import Domain, to_user_timezone
 from sqlalchemy import select
 
 from .auth import login_required
@@ -52,7 +52,7 @@ from .models import (
     UTCDateTime,
     utcnow,
 )
-from .plugins import NavLink, Panel, ReportSection
+from .plugins import NavLink, Panel, ReportSection, Setting, _template_gettext, render_plugin_template
 from .text import render_markdown
 from .urls import public_url
 
@@ -68,10 +68,10 @@ __all__ = [
     "attendance_for", "attendance_of_person", "attendance_organisation",
     # Mail and links
     "queue_mail", "public_url",
-    # Downloads, text and time
-    "table_download", "local_time", "render_markdown", "utcnow",
+    # Pages, downloads, text and time
+    "render_plugin_template", "table_download", "local_time", "render_markdown", "utcnow",
     # Objects a hook returns
-    "NavLink", "Panel", "ReportSection",
+    "NavLink", "Panel", "ReportSection", "Setting",
     # The database and the data model
     "db", "UTCDateTime", "Attendance", "CheckInMethod", "Forum", "ForumMember", "ForumMemberStatus", "Meeting",
     "MeetingFormat", "MeetingStatus", "Membership", "MembershipRole", "Organisation", "OrganisationKind",
@@ -255,15 +255,18 @@ def attendance_organisation(attendance: Attendance) -> str:
 
 
 def queue_mail(plugin: str, template: str, recipient: str, locale: str | None, *,
-               meeting: Meeting | None = None, kind: str | None = None,
+               domain: Domain | None = None, meeting: Meeting | None = None, kind: str | None = None,
                attachments: list[dict[str, str]] | None = None, **context: Any) -> OutboxMessage:
     """Queue an e-mail rendered from the plugin's templates ``<plugin>/mail/<template>.txt`` and
     ``.html``, in ``locale`` (``"sv"`` or ``"en"``; another falls back to the default language).
 
-    The first line of the text template is the subject. ``kind`` names the mail for the
+    With the plugin's Babel ``domain``, ``_`` in the templates translates through it. The first
+    line of the text template is the subject. ``kind`` names the mail for the
     ``mail_attachments`` hook (default ``"<plugin>.<template>"``). The mail is added to the
     outbox in the caller's transaction: it is sent only when that commits.
     """
+    if domain is not None:
+        context.update(_template_gettext(domain))
     return _queue_mail(kind or f"{plugin}.{template}", recipient, template, locale, meeting=meeting,
                        attachments=attachments, plugin=plugin, **context)
 
