@@ -491,6 +491,14 @@ def test_the_guides_commands_enable_the_example_and_create_its_table(plugin_site
     assert "hello_0001" in heads
 
 
+def test_the_guides_build_line_compiles_the_catalogue(plugin_site, tmp_path):
+    [line] = [line for line in guide_commands("Build and install it") if line.startswith("pybabel ")]
+    copy = write_tree(tmp_path / EXAMPLE, example_files())
+    result = run_shell(plugin_site["site"], line, copy)
+    assert result.returncode == 0, result.stderr
+    assert (copy / "hello_meetings_plugin" / "translations" / "sv" / "LC_MESSAGES" / "hello.mo").stat().st_size > 0
+
+
 def test_the_example_declares_its_setting(plugin_site):
     result = run_flask(plugin_site["site"], "meetings", "plugins", "--settings", MEETINGS_PLUGINS="hello",
                        HELLO_WELCOME_MAIL="false")
