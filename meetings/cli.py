@@ -100,6 +100,16 @@ def erase_person_command(email: str, yes: bool) -> None:
     click.echo(f"Removed {email}.")
 
 
+@click.command("upgrade")
+@with_appcontext
+def upgrade_command() -> None:
+    """Create or upgrade the database: the core's tables and those of every enabled plugin."""
+    from .schema import upgrade_all
+
+    upgrade_all()
+    click.echo("The database is up to date.")
+
+
 @click.command("worker")
 @with_appcontext
 def worker() -> None:
@@ -119,11 +129,10 @@ def worker() -> None:
 @click.option("--port", default=5000, show_default=True)
 def demo(serve: bool, host: str, port: int) -> None:
     """Create the database if needed and load the demo data (running it again changes nothing)."""
-    from flask_migrate import upgrade
-
     from .demo_data import load_demo_data
+    from .schema import upgrade_all
 
-    upgrade(revision="heads")  # the core's history and any plugin's own branch
+    upgrade_all()
     summary = load_demo_data()
     click.echo("Demo data: " + ", ".join(f"{count} {what}" for what, count in summary.items()))
     if serve:
@@ -149,7 +158,8 @@ def _serve_demo(host: str, port: int) -> None:
 def register(app: Flask) -> None:
     # A group per app, so that one app's plugins never add commands to another's.
     group = AppGroup("meetings", help="Manage the dialogue-meetings service.")
-    for command in (list_plugins, create_admin_command, export_person_command, erase_person_command, worker, demo):
+    for command in (list_plugins, upgrade_command, create_admin_command, export_person_command, erase_person_command,
+                    worker, demo):
         group.add_command(command)
     hook(app).register_commands(cli=group)
     app.cli.add_command(group)

@@ -53,6 +53,8 @@ OTHER_PLUGINS = {
         misspelled = "misspelled_meetings_plugin"
         wrongargument = "wrongargument_meetings_plugin"
         tables = "tables_meetings_plugin"
+        twin = "tables_meetings_plugin"
+        Bad-Name = "tables_meetings_plugin"
 
         [tool.setuptools]
         packages = ["broken_meetings_plugin", "misspelled_meetings_plugin",
@@ -111,8 +113,27 @@ OTHER_PLUGINS = {
             op.drop_table("tables_note")
         ''',
 }
+# A second distribution announcing a name that other-meetings-plugins announces too.
+TWIN_PLUGIN = {
+    "pyproject.toml": """
+        [build-system]
+        requires = ["setuptools>=61"]
+        build-backend = "setuptools.build_meta"
+
+        [project]
+        name = "twin-meetings-plugin"
+        version = "1.0.0"
+
+        [project.entry-points."meetings.plugins"]
+        twin = "twin_meetings_plugin"
+
+        [tool.setuptools]
+        packages = ["twin_meetings_plugin"]
+        """,
+    "twin_meetings_plugin/__init__.py": "",
+}
 PLUGIN_MODULES = ("hello_meetings_plugin", "broken_meetings_plugin", "misspelled_meetings_plugin",
-                  "wrongargument_meetings_plugin", "tables_meetings_plugin")
+                  "wrongargument_meetings_plugin", "tables_meetings_plugin", "twin_meetings_plugin")
 
 
 def example_files() -> dict[str, str]:
@@ -166,8 +187,9 @@ def plugin_site(tmp_path_factory) -> dict[str, Path]:
     assert (hello / "hello_meetings_plugin" / "__init__.py").exists(), "the guide lost its example"
     compile_catalogues(hello)
     others = write_tree(base / "other-meetings-plugins", OTHER_PLUGINS)
+    twin = write_tree(base / "twin-meetings-plugin", TWIN_PLUGIN)
     site = base / "site"
-    pip_install(site, hello, others)
+    pip_install(site, hello, others, twin)
     return {"site": site, "hello": hello}
 
 
@@ -346,6 +368,23 @@ def test_an_enabled_plugin_that_cannot_run_stops_start_up_naming_it(make_app, in
     assert problem in str(raised.value)
 
 
+def test_a_name_announced_by_two_distributions_stops_start_up_naming_both(make_app, installed):
+    with pytest.raises(PluginError) as raised:
+        make_app(MEETINGS_PLUGINS=("hello", "twin"))
+    assert raised.value.plugin == "twin"
+    assert "announced by more than one installed distribution" in str(raised.value)
+    assert "other-meetings-plugins" in str(raised.value) and "twin-meetings-plugin" in str(raised.value)
+    assert "twin_meetings_plugin" not in sys.modules  # refused before anything was imported
+    # A plugin whose name is its own still loads beside them.
+    assert make_app(MEETINGS_PLUGINS=("hello",)).test_client().get("/hello").status_code == 200
+
+
+def test_an_installed_plugin_with_a_name_against_the_rule_is_refused(make_app, installed):
+    with pytest.raises(PluginError, match=r"'Bad-Name' has a name that is not allowed: a plugin name is "
+                                          r"lower-case letters, digits and underscores, starting with a letter"):
+        make_app(MEETINGS_PLUGINS=("Bad-Name",))
+
+
 def test_a_misspelled_plugin_name_is_shown_with_the_installed_ones(make_app, installed):
     with pytest.raises(PluginError, match=r"'helo' .*installed plugins: .*\bhello\b"):
         make_app(MEETINGS_PLUGINS=("helo",))
@@ -421,19 +460,33 @@ def tables_in(database: Path) -> set[str]:
         return {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
-def test_upgrade_heads_creates_the_tables_of_enabled_plugins_only(plugin_site, tmp_path):
+def test_the_upgrade_command_creates_the_tables_of_enabled_plugins_only(plugin_site, tmp_path):
     enabled, disabled = tmp_path / "enabled.sqlite3", tmp_path / "disabled.sqlite3"
 
-    result = run_flask(plugin_site["site"], "db", "upgrade", "heads",
-                       MEETINGS_PLUGINS="tables", DATABASE_URL=f"sqlite:///{enabled}")
+    result = run_flask(plugin_site["site"], "meetings", "upgrade",
+                       MEETINGS_PLUGINS="builtin,tables", DATABASE_URL=f"sqlite:///{enabled}")
     assert result.returncode == 0, result.stderr
-    assert {"meeting", "tables_note"} <= tables_in(enabled)
+    assert {"meeting", "ical_feed_token", "tables_note"} <= tables_in(enabled)
 
-    result = run_flask(plugin_site["site"], "db", "upgrade", "heads",
+    result = run_flask(plugin_site["site"], "meetings", "upgrade",
                        MEETINGS_PLUGINS="none", DATABASE_URL=f"sqlite:///{disabled}")
     assert result.returncode == 0, result.stderr
     assert "meeting" in tables_in(disabled)
-    assert "tables_note" not in tables_in(disabled)
+    assert not {"ical_feed_token", "tables_note"} & tables_in(disabled)
+
+
+def test_a_plugin_turned_off_leaves_its_tables_and_later_upgrades_work(plugin_site, tmp_path):
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}"}
+    assert run_flask(plugin_site["site"], "meetings", "upgrade", MEETINGS_PLUGINS="builtin,tables",
+                     **database).returncode == 0
+    for command in (("meetings", "upgrade"), ("meetings", "demo"), ("db", "current")):
+        result = run_flask(plugin_site["site"], *command, MEETINGS_PLUGINS="builtin", **database)
+        assert result.returncode == 0, result.stderr
+    assert "tables_note" in tables_in(tmp_path / "site.sqlite3")
+    with sqlite3.connect(tmp_path / "site.sqlite3") as connection:
+        assert ("tables_0001",) in connection.execute("SELECT version_num FROM alembic_version").fetchall()
+    result = run_flask(plugin_site["site"], "meetings", "upgrade", MEETINGS_PLUGINS="builtin,tables", **database)
+    assert result.returncode == 0, result.stderr
 
 
 # --- The guide's example has tests of its own, run with the meetings.testing pytest plugin --------

@@ -4,6 +4,8 @@ invitations attached to e-mails. A built-in plugin, loaded like any other."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import render_template, url_for
 from markupsafe import Markup
 
@@ -25,6 +27,11 @@ def register_blueprints(app):
 @hookimpl
 def translation_domains():
     return [domain]
+
+
+@hookimpl
+def migration_directories():
+    return [Path(__file__).parent / "migrations"]
 
 
 @hookimpl
