@@ -43,6 +43,25 @@ def test_the_check_catches_an_exported_name_without_documentation():
     assert undocumented(fake, reference) == ["secret_helper"]
 
 
+def test_the_reference_documents_nothing_that_is_not_exported():
+    headings = re.findall(r"^#+ `([A-Za-z_]+)", REFERENCE.read_text("utf-8"), re.M)
+    assert [name for name in headings if name not in api.__all__] == []
+
+
+def test_the_documented_layout_blocks_and_form_macros_exist():
+    reference = REFERENCE.read_text("utf-8")
+    templates = ROOT / "meetings" / "templates"
+    blocks = re.findall(r"^\| `(\w+)` \| ", reference.split("Blocks of `base.html`:")[1].split("\n\n")[1], re.M)
+    assert blocks == ["title", "head", "content"]
+    layout = (templates / "base.html").read_text("utf-8")
+    assert [block for block in blocks if f"{{% block {block} %}}" not in layout] == []
+
+    macro_table = reference.split("Macros of `_forms.html`:")[1].split("Filters and globals")[0]
+    macros = re.findall(r"^\| `(\w+\(.*?\))` \| ", macro_table, re.M)
+    defined = re.findall(r"\{% macro (\w+\(.*?\)) %\}", (templates / "_forms.html").read_text("utf-8"))
+    assert sorted(macros) == sorted(defined)
+
+
 def test_every_exported_name_exists():
     assert [name for name in api.__all__ if not hasattr(api, name)] == []
 
