@@ -31,14 +31,21 @@ import socket
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from email.message import EmailMessage
 from html.parser import HTMLParser
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from flask import Flask
 from sqlalchemy import create_engine, text
 from werkzeug.datastructures import MultiDict
+
+if TYPE_CHECKING:
+    from flask.testing import FlaskClient
+    from werkzeug.test import TestResponse
+
+    from .models import Attendance, Forum, Meeting, Organisation, Person, Registration
 
 TEST_DATABASE_ENV = "MEETINGS_TEST_DATABASE_URL"
 
@@ -244,7 +251,8 @@ def html_part(message: EmailMessage) -> str:
 # model object; pass ids (``meeting.id``) from one context to the next.
 
 
-def make_organisation(name: str = "Svenska Röda Korset", kind: str = "civil_society", **attributes: Any):
+def make_organisation(name: str = "Svenska Röda Korset", kind: str = "civil_society",
+                      **attributes: Any) -> Organisation:
     """An approved organisation in the register; ``kind`` is civil_society, public_body or municipality."""
     from .extensions import db
     from .models import Organisation, OrganisationKind
@@ -257,7 +265,7 @@ def make_organisation(name: str = "Svenska Röda Korset", kind: str = "civil_soc
 
 def make_person(email: str = "rut@example.org", name: str = "Rut Representant", *,
                 represents: Any = (), organises_for: Any = (), is_admin: bool = False,
-                locale: str | None = None):
+                locale: str | None = None) -> Person:
     """A person, with a representative membership of each organisation in ``represents`` and an
     organiser membership of each in ``organises_for`` (one organisation or a list of them)."""
     from .extensions import db
@@ -279,7 +287,8 @@ def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list | tuple | set) else [value]
 
 
-def make_forum(organiser: Any, name: str = "Dialogforum", *, members: Any = (), **attributes: Any):
+def make_forum(organiser: Organisation, name: str = "Dialogforum", *, members: Any = (),
+               **attributes: Any) -> Forum:
     """A forum run by the public body ``organiser``, with ``members`` (organisations) as members."""
     from .domain.forums import unique_slug
     from .extensions import db
@@ -294,8 +303,8 @@ def make_forum(organiser: Any, name: str = "Dialogforum", *, members: Any = (), 
     return forum
 
 
-def make_meeting(forum: Any, title: str = "Vårmöte", *, starts_at: Any = None, hours: float = 3,
-                 format: str = "hybrid", status: str = "published", **attributes: Any):
+def make_meeting(forum: Forum, title: str = "Vårmöte", *, starts_at: datetime | None = None, hours: float = 3,
+                 format: str = "hybrid", status: str = "published", **attributes: Any) -> Meeting:
     """A meeting of ``forum``: published, hybrid (on site and online, with a meeting link), a week
     from now unless ``starts_at`` (an aware datetime) says when, lasting ``hours``."""
     from datetime import timedelta
@@ -320,8 +329,8 @@ def make_meeting(forum: Any, title: str = "Vårmöte", *, starts_at: Any = None,
     return meeting
 
 
-def make_registration(meeting: Any, person: Any, mode: str | None = None, *, organisation: Any = None,
-                      **options: Any):
+def make_registration(meeting: Meeting, person: Person, mode: str | None = None, *,
+                      organisation: Organisation | None = None, **options: Any) -> Registration:
     """Register ``person`` for ``meeting`` as the registration form does (capacity, waiting list,
     confirmation e-mail, the ``registration_changed`` hook): ``mode`` is on_site or online
     (default: on site when the meeting has a venue). For a meeting that has already started, the
@@ -337,8 +346,9 @@ def make_registration(meeting: Any, person: Any, mode: str | None = None, *, org
     return register(meeting, person, chosen, organisation=organisation, now=now, **options).registration
 
 
-def make_attendance(registration: Any = None, *, meeting: Any = None, walk_in: str | None = None,
-                    organisation: Any = None, mode: str | None = None, by: Any = None):
+def make_attendance(registration: Registration | None = None, *, meeting: Meeting | None = None,
+                    walk_in: str | None = None, organisation: Organisation | str | None = None,
+                    mode: str | None = None, by: Person | None = None) -> Attendance:
     """Record someone present as the check-in list does (the ``attendance_recorded`` hook runs):
     a ``registration`` (in its own mode unless ``mode`` says otherwise), or a walk-in named
     ``walk_in`` at ``meeting`` for ``organisation`` (one from the register, or a name). Returns the
@@ -357,7 +367,7 @@ def make_attendance(registration: Any = None, *, meeting: Any = None, walk_in: s
 # --- Requests as a person would make them ------------------------------------------------------------
 
 
-def sign_in(client: Any, person: Any) -> None:
+def sign_in(client: FlaskClient, person: Person | int) -> None:
     """Sign ``person`` (a ``Person`` or its id) in for the requests of the test ``client``, as
     following a sign-in link does."""
     from .auth import SESSION_PERSON_KEY
@@ -551,9 +561,9 @@ def _choose_form(forms: list[PageForm], page: str, action: str | None, form_id: 
     return candidates[0]
 
 
-def submit_form(client: Any, page: str, values: dict[str, Any] | None = None, *, action: str | None = None,
-                form_id: str | None = None, button: str | None = None, follow_redirects: bool = False,
-                headers: dict[str, str] | None = None):
+def submit_form(client: FlaskClient, page: str, values: dict[str, Any] | None = None, *,
+                action: str | None = None, form_id: str | None = None, button: str | None = None,
+                follow_redirects: bool = False, headers: dict[str, str] | None = None) -> TestResponse:
     """Open ``page`` with the test ``client``, fill in one of its forms and send it as a browser does.
 
     The form is the page's only one (besides the layout's language switcher and sign-out), or
