@@ -4,7 +4,9 @@ Installed with the project (entry point ``pytest11``), it offers:
 
 ``make_app(plugins=..., **config)``
     builds an app in testing mode with a fresh database. ``plugins`` is a list of plugin
-    module objects to register directly, or use ``MEETINGS_PLUGINS=...`` to load by entry point.
+    module objects to register directly, beside the built-in plugins, or use
+    ``MEETINGS_PLUGINS=...`` to load by entry point. ``MEETINGS_PLUGINS`` of the environment is
+    ignored. A plugin's tests override ``app`` with ``make_app(plugins=[their_plugin])``.
 ``app``, ``client``
     an app with the built-in plugins, and a test client for it.
 ``mail_server``
