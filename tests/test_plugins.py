@@ -27,7 +27,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from packaging.version import Version
 
-from meetings import hookimpl
+from meetings import hookimpl, testing
 from meetings.extensions import db
 from meetings.models import Forum, Meeting, MeetingFormat, MeetingStatus, Organisation, OrganisationKind
 from meetings.plugins import NavLink, PluginError
@@ -542,6 +542,20 @@ def test_the_guides_commands_enable_the_example_and_create_its_table(plugin_site
     with sqlite3.connect(database) as connection:
         heads = {row[0] for row in connection.execute("SELECT version_num FROM alembic_version")}
     assert "hello_0001" in heads
+
+
+def test_the_example_uses_only_the_plugin_api_of_the_core():
+    allowed = {"meetings", "meetings.api", "meetings.hookimpl", "meetings.testing"}
+    used = set()
+    for path, source in example_files().items():
+        if path.endswith(".py"):
+            for node in ast.walk(ast.parse(source)):
+                if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "meetings":
+                    used |= {node.module, *(f"{node.module}.{alias.name}" for alias in node.names)}
+                elif isinstance(node, ast.Import):
+                    used |= {alias.name for alias in node.names if alias.name.split(".")[0] == "meetings"}
+    assert used - allowed - {f"meetings.testing.{name}" for name in dir(testing)} == set()
+    assert {"meetings.api", "meetings.testing"} <= used
 
 
 def test_the_guides_build_line_compiles_the_catalogue(plugin_site, tmp_path):
