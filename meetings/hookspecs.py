@@ -61,9 +61,13 @@ def register_jobs(scheduler, app):
 def translation_domains():
     """Return a list of ``flask_babel.Domain`` objects the plugin translates through.
 
-    This tells tools where a plugin's catalogues are; the translating itself is the plugin's: it
-    calls its own domain's ``gettext``, so that equal message ids of two plugins never override
-    each other.
+    This tells tools where a plugin's catalogues are: ``make translations``
+    (``scripts/update_catalogues.py``) extracts the messages of the plugin's package into each
+    domain's first translation directory and compiles them, and ``tests/test_translations.py``
+    fails on a message of the plugin without a Swedish or English translation, as for the core.
+    The translating itself is the plugin's: it calls its own domain's ``gettext`` (and renders its
+    templates with ``meetings.plugins.render_plugin_template``), so that equal message ids of two
+    plugins never override each other.
     """
 
 

@@ -14,6 +14,7 @@ import inspect
 import json
 import os
 import re
+import shlex
 import sqlite3
 import subprocess
 import sys
@@ -512,6 +513,81 @@ def test_a_plugin_turned_off_leaves_its_tables_and_later_upgrades_work(plugin_si
         assert ("tables_0001",) in connection.execute("SELECT version_num FROM alembic_version").fetchall()
     result = run_flask(plugin_site["site"], "meetings", "upgrade", MEETINGS_PLUGINS="builtin,tables", **database)
     assert result.returncode == 0, result.stderr
+
+
+NOTES_PLUGIN = {
+    "notes_meetings_plugin/__init__.py": """
+        from pathlib import Path
+
+        from meetings import hookimpl
+
+        from . import models  # noqa: F401 - the plugin's table
+
+
+        @hookimpl
+        def migration_directories():
+            return [Path(__file__).parent / "migrations"]
+        """,
+    "notes_meetings_plugin/models.py": """
+        from sqlalchemy import ForeignKey, Text
+        from sqlalchemy.orm import Mapped, mapped_column
+
+        from meetings.extensions import db
+
+
+        class Note(db.Model):
+            __tablename__ = "notes_note"
+
+            id: Mapped[int] = mapped_column(primary_key=True)
+            meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"))
+            text: Mapped[str] = mapped_column(Text)
+        """,
+    # What `pip install -e .` leaves on the path: the source folder, and the metadata naming the entry point.
+    "notes_meetings_plugin-0.1.dist-info/METADATA":
+        "Metadata-Version: 2.1\nName: notes-meetings-plugin\nVersion: 0.1\n",
+    "notes_meetings_plugin-0.1.dist-info/entry_points.txt": "[meetings.plugins]\nnotes = notes_meetings_plugin\n",
+}
+
+
+def guide_migration_commands() -> list[str]:
+    section = GUIDE.read_text("utf-8").split("## Tables and migrations", 1)[1]
+    block = next(b for b in re.findall(r"```[a-z]*\n(.*?)```", section, re.S) if "db revision" in b)
+    return [line.replace("hello", "notes") for line in block.splitlines() if line.strip()]
+
+
+def test_a_plugins_first_revision_is_made_as_the_guide_says(plugin_site, tmp_path):
+    source = write_tree(tmp_path / "notes-meetings-plugin", NOTES_PLUGIN)
+    env = subprocess_env(plugin_site["site"])
+    env["PYTHONPATH"] = os.pathsep.join([str(source), env["PYTHONPATH"]])
+    outputs = []
+    for line in guide_migration_commands():
+        words = shlex.split(line.replace("$PWD", str(source)))
+        if words[0] == "mkdir":
+            (source / words[1]).mkdir()
+        elif words[0] == "export":
+            env.update(word.split("=", 1) for word in words[1:])
+        else:
+            assert words[0] == "flask", line
+            result = subprocess.run([sys.executable, "-m", *words], cwd=source, env=env, capture_output=True,
+                                    text=True, timeout=120, check=False)
+            assert result.returncode == 0, f"{line}\n{result.stderr}"
+            outputs.append(result.stdout)
+
+    (revision_file,) = (source / "notes_meetings_plugin" / "migrations").glob("notes_0001_*.py")
+    revision = revision_file.read_text("utf-8")
+    assert "down_revision = None" in revision and "branch_labels = ('notes',)" in revision
+    assert "op.create_table('notes_note'" in revision
+    # The guide: depend on the head that `flask db heads` shows without a branch label.
+    (core_head,) = [line.split()[0] for line in outputs[-1].splitlines()
+                    if re.fullmatch(r"\S+ \((effective )?head\)", line.strip())]
+    revision_file.write_text(revision.replace("depends_on = None", f"depends_on = {core_head!r}"), "utf-8")
+
+    for database in (source / "dev.sqlite3", tmp_path / "fresh.sqlite3"):
+        result = subprocess.run([sys.executable, "-m", "flask", "--app", "meetings:create_app", "meetings", "upgrade"],
+                                cwd=source, env={**env, "DATABASE_URL": f"sqlite:///{database}"},
+                                capture_output=True, text=True, timeout=120, check=False)
+        assert result.returncode == 0, result.stderr
+        assert {"meeting", "ical_feed_token", "notes_note"} <= tables_in(database)
 
 
 # --- The guide's example has tests of its own, run with the meetings.testing pytest plugin --------
