@@ -131,10 +131,11 @@ def meeting_admin_links(meeting, person):
     The area's links are shown on the meeting's page and on its organiser pages (check-in,
     participant lists, …) to a ``person`` who manages the meeting's forum; return only links this
     person may follow. The core's own pages come through this hook too, with ``NavLink.order``
-    10–90 (edit 10, agenda 20, invitations 30, programme 40, check-in 50, participant lists 60,
+    10–70 (edit 10, agenda 20, invitations 30, programme 40, check-in 50, participant lists 60,
     sign-in sheet 70); a plugin's link has order 100 unless it says otherwise. Links are shown by
-    order, then in the order of ``MEETINGS_PLUGINS``. The link of the page shown is marked
-    ``aria-current="page"``.
+    order, then in the order of ``MEETINGS_PLUGINS``. A plugin's own page in the area shows them
+    with ``{% include "_meeting_admin_nav.html" %}`` (``meeting`` in the context), which marks
+    the link of the page shown ``aria-current="page"``.
     """
 
 

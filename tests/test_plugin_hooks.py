@@ -247,15 +247,24 @@ def translated_plugin(root: Path) -> types.ModuleType:
     (root / "templates" / "claims" / "page.html").write_text(
         '{% extends "base.html" %}{% block title %}{{ _("Your claims") }}{% endblock %}\n'
         '{% block content %}<h1>{{ _("Your claims") }}</h1>{% endblock %}\n', encoding="utf-8")
+    (root / "templates" / "claims" / "area.html").write_text(
+        '{% extends "base.html" %}{% block title %}{{ _("Your claims") }}{% endblock %}\n'
+        '{% block content %}{% include "_meeting_admin_nav.html" %}<h1>{{ _("Your claims") }}</h1>{% endblock %}\n',
+        encoding="utf-8")
     domain = Domain(translation_directories=str(root / "translations"), domain="claims")
     bp = Blueprint("claims", "claims", root_path=str(root), template_folder="templates")
     bp.add_url_rule("/claims", "page", lambda: render_plugin_template(domain, "claims/page.html"))
+    bp.add_url_rule("/claims/<int:meeting_id>", "area", lambda meeting_id: render_plugin_template(
+        domain, "claims/area.html", meeting=db.session.get(Meeting, meeting_id)))
 
     def meeting_panels(meeting, person):
         return [Panel("Claims", render_plugin_template(domain, "claims/panel.html", meeting=meeting))]
 
+    def meeting_admin_links(meeting, person):
+        return [NavLink(f"/claims/{meeting.id}", domain.gettext("Your claims"), order=65)]
+
     return plugin("claims", register_blueprints=lambda app: app.register_blueprint(bp),
-                  meeting_panels=meeting_panels)
+                  meeting_panels=meeting_panels, meeting_admin_links=meeting_admin_links)
 
 
 def test_a_plugins_templates_translate_through_its_own_domain_on_the_cores_pages_and_its_own(
@@ -284,3 +293,17 @@ def test_plugin_names_given_in_the_setting_follow_the_rule(tmp_path):
     with pytest.raises(ConfigError, match=r"MEETINGS_PLUGINS: 'Hello-World' is not a plugin name \(lower-case"):
         load_config(tmp_path, environ={"MEETINGS_PLUGINS": "builtin,Hello-World"})
 
+
+
+def test_a_plugins_page_in_the_organiser_area_shows_the_areas_links(make_app, people, tmp_path):
+    app = make_app(plugins=[translated_plugin(tmp_path)])
+    forum = make_forum(app, people)
+    meeting_id = add_meeting(app, forum["forum"])
+    client = app.test_client()
+    sign_in_as(client, forum["organiser"])
+
+    html = client.get(f"/claims/{meeting_id}", headers={"Accept-Language": "sv"}).get_data(as_text=True)
+    assert '<nav class="manager-links no-print" aria-label="Hantera mötet">' in html
+    assert f'<a href="/claims/{meeting_id}" aria-current="page">Dina ersättningar</a>' in html
+    assert html.index(f'href="/meetings/{meeting_id}/participants"') < html.index(f'href="/claims/{meeting_id}"') \
+        < html.index(f'href="/meetings/{meeting_id}/sign-in-sheet"')
