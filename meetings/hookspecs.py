@@ -197,7 +197,7 @@ def mail_attachments(kind, meeting, recipient):
 # --- Domain events: called after the change is flushed, inside its transaction -------------
 #
 # An implementation that raises rolls the change back. Send mail by queuing it in the outbox
-# (meetings.domain.mail.queue_mail) so it is committed together with the change.
+# (meetings.api.queue_mail) so it is committed together with the change.
 
 
 @hookspec

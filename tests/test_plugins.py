@@ -28,7 +28,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from packaging.version import Version
 
-from meetings import hookimpl
+from meetings import hookimpl, testing
 from meetings.extensions import db
 from meetings.models import Forum, Meeting, MeetingFormat, MeetingStatus, Organisation, OrganisationKind
 from meetings.plugins import NavLink, PluginError
@@ -594,11 +594,80 @@ def test_a_plugins_first_revision_is_made_as_the_guide_says(plugin_site, tmp_pat
 
 
 def test_the_guides_example_tests_pass_with_the_pytest_plugin(plugin_site):
+    env = subprocess_env(plugin_site["site"])
+    if os.environ.get("MEETINGS_TEST_DATABASE_URL"):  # on PostgreSQL too, when the suite runs there
+        env["MEETINGS_TEST_DATABASE_URL"] = os.environ["MEETINGS_TEST_DATABASE_URL"]
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
-                            cwd=plugin_site["hello"], env=subprocess_env(plugin_site["site"]),
-                            capture_output=True, text=True, timeout=300, check=False)
+                            cwd=plugin_site["hello"], env=env, capture_output=True, text=True, timeout=300,
+                            check=False)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "2 passed" in result.stdout
+    assert "7 passed" in result.stdout
+
+
+def guide_commands(block_start: str) -> list[str]:
+    """The command lines of the guide's code block that follows the paragraph starting ``block_start``."""
+    guide = GUIDE.read_text("utf-8")
+    block = re.search(rf"^{re.escape(block_start)}.*?\n```\n(.*?)```", guide, re.S | re.M).group(1)
+    return block.splitlines()
+
+
+def run_shell(site: Path, line: str, cwd: Path, **settings: str) -> subprocess.CompletedProcess:
+    env = subprocess_env(site, **settings)
+    del env["MEETINGS_ENV"], env["SECRET_KEY"]  # the command line says what it needs
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    return subprocess.run(["bash", "-c", line], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=120, check=False)
+
+
+def test_the_guides_commands_enable_the_example_and_create_its_table(plugin_site, tmp_path):
+    """The guide's own lines after building (pybabel, pip and pytest are what plugin_site and the
+    test above do): listing the plugin and creating its table through its Alembic branch."""
+    lines = [line for line in guide_commands("Build and install it") if " flask " in f" {line}"]
+    assert len(lines) == 2
+    database = tmp_path / "meetings.sqlite3"
+    listing, upgrade = (run_shell(plugin_site["site"], line, plugin_site["hello"],
+                                  DATABASE_URL=f"sqlite:///{database}") for line in lines)
+    assert listing.returncode == 0, listing.stderr
+    assert re.search(r"^hello +1\.2\.3 +enabled ", listing.stdout, re.M)
+    assert upgrade.returncode == 0, upgrade.stderr
+    assert {"meeting", "attendance", "hello_welcome"} <= tables_in(database)
+    with sqlite3.connect(database) as connection:
+        heads = {row[0] for row in connection.execute("SELECT version_num FROM alembic_version")}
+    assert "hello_0001" in heads
+
+
+def test_the_example_uses_only_the_plugin_api_of_the_core():
+    allowed = {"meetings", "meetings.api", "meetings.hookimpl", "meetings.testing"}
+    used = set()
+    for path, source in example_files().items():
+        if path.endswith(".py"):
+            for node in ast.walk(ast.parse(source)):
+                if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "meetings":
+                    used |= {node.module, *(f"{node.module}.{alias.name}" for alias in node.names)}
+                elif isinstance(node, ast.Import):
+                    used |= {alias.name for alias in node.names if alias.name.split(".")[0] == "meetings"}
+    assert used - allowed - {f"meetings.testing.{name}" for name in dir(testing)} == set()
+    assert {"meetings.api", "meetings.testing"} <= used
+
+
+def test_the_guides_build_line_compiles_the_catalogue(plugin_site, tmp_path):
+    [line] = [line for line in guide_commands("Build and install it") if line.startswith("pybabel ")]
+    copy = write_tree(tmp_path / EXAMPLE, example_files())
+    result = run_shell(plugin_site["site"], line, copy)
+    assert result.returncode == 0, result.stderr
+    assert (copy / "hello_meetings_plugin" / "translations" / "sv" / "LC_MESSAGES" / "hello.mo").stat().st_size > 0
+
+
+def test_the_example_declares_its_setting(plugin_site):
+    result = run_flask(plugin_site["site"], "meetings", "plugins", "--settings", MEETINGS_PLUGINS="hello",
+                       HELLO_WELCOME_MAIL="false")
+    assert result.returncode == 0, result.stderr
+    assert "HELLO_WELCOME_MAIL (hello, bool, default True): False" in result.stdout
+
+    refused = run_flask(plugin_site["site"], "meetings", "plugins", MEETINGS_PLUGINS="hello",
+                        HELLO_WELCOME_MAIL="sometimes")
+    assert refused.returncode != 0
+    assert "HELLO_WELCOME_MAIL" in refused.stderr
 
 
 # --- Imports between the core and plugins -------------------------------------------------------

@@ -316,6 +316,22 @@ def attendance_records(meeting: Meeting) -> list[Attendance]:
     return sorted(records, key=lambda a: (swedish_sort_key(a.name), a.id))
 
 
+def attendance_for(meeting: Meeting, person: Person | None) -> Attendance | None:
+    """The record of ``person`` being present at ``meeting`` (registered or as a walk-in), or None."""
+    if person is None:
+        return None
+    return db.session.scalars(select(Attendance).where(
+        Attendance.meeting_id == meeting.id, Attendance.person_id == person.id).limit(1)).first()
+
+
+def attendance_of_person(person: Person) -> list[Attendance]:
+    """Every meeting ``person`` was recorded present at, earliest meeting first."""
+    return list(db.session.scalars(
+        select(Attendance).join(Meeting).where(Attendance.person_id == person.id)
+        .options(selectinload(Attendance.meeting), selectinload(Attendance.organisation))
+        .order_by(Meeting.starts_at, Attendance.id)))
+
+
 def organisation_label(attendance: Attendance) -> str:
     if attendance.organisation is not None:
         return attendance.organisation.name
