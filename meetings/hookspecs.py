@@ -263,10 +263,14 @@ def erase_person(person):
 
 
 @hookspec
-def followup_sections(year):
+def followup_sections(year, forum_ids):
     """Return a list of ``meetings.plugins.ReportSection`` for the yearly follow-up report.
 
     The agreement between region, county board and civil society is followed up every year;
-    each plugin contributes what it knows (compensation paid, minutes kept, …) for ``year``.
+    each plugin contributes what it knows (compensation paid, minutes kept, …) for the calendar
+    ``year``. ``forum_ids`` limits the report to those forums (an organiser's report of their own
+    forums), or is None for every forum. A section holds aggregate figures only, never a person:
+    ``figures`` maps a label to a number, in the order the report shows them; the report sets
+    each figure beside last year's by calling the hook for ``year - 1`` too.
     Not called yet: the yearly follow-up report that calls it is still to come.
     """
