@@ -28,7 +28,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .extensions import babel, csrf, db, limiter, migrate
     from .plugins import EXTENSION_KEY, create_plugin_manager
     from .scheduler import start_in_process
-    from .urls import public_url
+    from .urls import public_url, refuse_foreign_hosts
 
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(load_config(app.instance_path, overrides=config))
@@ -44,6 +44,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     i18n.init_app(app)
     app.jinja_env.globals["public_url"] = public_url
+    refuse_foreign_hosts(app)
 
     app.extensions[EXTENSION_KEY] = create_plugin_manager(app)
     timing.init_app(app)

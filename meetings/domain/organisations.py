@@ -32,6 +32,7 @@ from ..models import (
     search_key,
     utcnow,
 )
+from ..urls import public_url
 from .auth import hash_token, normalise_email
 from .mail import queue_mail
 
@@ -173,7 +174,7 @@ def _send_confirmation_link(organisation: Organisation, registrant_name: str, lo
     known = db.session.scalar(select(Person).where(Person.email == organisation.contact_email))
     queue_mail("organisation_confirm_registration", organisation.contact_email,
                "organisation_confirm_registration", locale=(known.locale if known and known.locale else locale),
-               organisation=organisation, link=url_for("auth.confirm", token=token, _external=True),
+               organisation=organisation, link=public_url("auth.confirm", token=token),
                hours=int(REGISTRATION_LINK_LIFETIME.total_seconds() // 3600))
 
 
@@ -198,7 +199,7 @@ def _make_pending(organisation: Organisation, person: Person, registrant_name: s
     if not person.represents(organisation):
         db.session.add(Membership(person=person, organisation=organisation, role=MembershipRole.REPRESENTATIVE))
     db.session.flush()
-    review = url_for("organisation_admin.pending", _external=True)
+    review = public_url("organisation_admin.pending")
     for curator in curators():
         queue_mail("organisation_awaiting_approval", curator.email, "organisation_awaiting_approval",
                    locale=curator.locale, organisation=organisation, link=review)
@@ -250,11 +251,11 @@ def approve_organisation(organisation: Organisation, now: datetime | None = None
         db.session.rollback()
         return False
     db.session.refresh(organisation)
-    link = url_for("organisations.detail", organisation_id=organisation.id, _external=True)
+    link = public_url("organisations.detail", organisation_id=organisation.id)
     for membership in representatives_of(organisation):
         queue_mail("organisation_approved", membership.person.email, "organisation_approved",
                    locale=membership.person.locale, organisation=organisation, link=link,
-                   edit_link=url_for("organisation_admin.edit", organisation_id=organisation.id, _external=True))
+                   edit_link=public_url("organisation_admin.edit", organisation_id=organisation.id))
     db.session.commit()
     return True
 
@@ -270,7 +271,7 @@ def reject_organisation(organisation: Organisation, reason: str = "") -> bool:
     for membership in representatives_of(organisation):
         queue_mail("organisation_rejected", membership.person.email, "organisation_rejected",
                    locale=membership.person.locale, name=name, reason=reason.strip(),
-                   register_link=url_for("organisation_admin.register", _external=True))
+                   register_link=public_url("organisation_admin.register"))
     db.session.execute(delete(SignInToken).where(SignInToken.organisation_id == organisation.id))
     # Members of a rejected "umbrella" simply have none.
     db.session.execute(update(Organisation).where(Organisation.umbrella_id == organisation.id)
@@ -328,8 +329,8 @@ def add_representative(organisation: Organisation, *, email: str, name: str, add
     db.session.add(membership)
     queue_mail("organisation_representative_added", email, "organisation_representative_added",
                locale=person.locale or added_by.locale, organisation=organisation,
-               added_by=added_by.display_name, sign_in_link=url_for("auth.sign_in", _external=True),
-               page_link=url_for("organisation_admin.edit", organisation_id=organisation.id, _external=True))
+               added_by=added_by.display_name, sign_in_link=public_url("auth.sign_in"),
+               page_link=public_url("organisation_admin.edit", organisation_id=organisation.id))
     try:
         db.session.commit()
     except IntegrityError:  # the same person added twice at once
@@ -390,7 +391,7 @@ def request_umbrella_membership(organisation: Organisation, umbrella: Organisati
         return  # asked already; a second click sends no second mail
     organisation.umbrella = umbrella
     organisation.umbrella_confirmed = False
-    link = url_for("organisation_admin.umbrella", organisation_id=umbrella.id, _external=True)
+    link = public_url("organisation_admin.umbrella", organisation_id=umbrella.id)
     for membership in representatives_of(umbrella):
         queue_mail("organisation_umbrella_request", membership.person.email, "organisation_umbrella_request",
                    locale=membership.person.locale, organisation=organisation, umbrella=umbrella, link=link)
@@ -425,6 +426,6 @@ def answer_umbrella_request(umbrella: Organisation, member: Organisation, *, con
     for membership in representatives_of(member):
         queue_mail("organisation_umbrella_answer", membership.person.email, "organisation_umbrella_answer",
                    locale=membership.person.locale, organisation=member, umbrella=umbrella, confirmed=confirm,
-                   link=url_for("organisation_admin.umbrella", organisation_id=member.id, _external=True))
+                   link=public_url("organisation_admin.umbrella", organisation_id=member.id))
     db.session.commit()
     return True
