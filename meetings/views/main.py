@@ -8,7 +8,6 @@ from flask_babel import refresh
 
 from ..auth import login_required
 from ..auth import sign_out as end_session
-from ..domain.auth import safe_next_path
 from ..domain.people import coming_registrations, update_account
 from ..domain.personal_data import erase_person, export_person
 from ..domain.queries import upcoming_public_meetings
@@ -16,6 +15,7 @@ from ..extensions import db
 from ..forms import AccountForm, EraseAccountForm, LanguageForm
 from ..i18n import SESSION_LOCALE_KEY
 from ..models import Forum, Organisation
+from ..urls import safe_next_path
 
 bp = Blueprint("main", __name__)
 
