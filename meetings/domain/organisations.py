@@ -35,6 +35,7 @@ from ..models import (
 from ..urls import public_url
 from .auth import hash_token, normalise_email
 from .mail import queue_mail
+from .permissions import may_add_representative
 
 # Long enough for a volunteer who reads the association's mail at the weekend.
 REGISTRATION_LINK_LIFETIME = timedelta(hours=48)
@@ -55,6 +56,10 @@ class RepresentativeError(Exception):
 
 class AlreadyRepresentative(RepresentativeError):
     pass
+
+
+class NotAllowed(RepresentativeError):
+    """The person may not add representatives to this organisation."""
 
 
 class LastRepresentative(RepresentativeError):
@@ -313,8 +318,12 @@ def add_representative(organisation: Organisation, *, email: str, name: str, add
                        title: str = "") -> Membership:
     """Make someone a representative, creating their account if needed, and tell them by e-mail.
 
-    Raises AlreadyRepresentative when the address already acts for the organisation.
+    Raises NotAllowed unless ``added_by`` may (permissions.may_add_representative), and
+    AlreadyRepresentative when the address already acts for the organisation. An admin acting for
+    an organisation not their own is recorded on the membership.
     """
+    if not may_add_representative(added_by, organisation):
+        raise NotAllowed(added_by)
     email = normalise_email(email)
     person = db.session.scalar(select(Person).where(Person.email == email))
     if person is None:
@@ -325,7 +334,8 @@ def add_representative(organisation: Organisation, *, email: str, name: str, add
     elif not person.name and name.strip():
         person.name = name.strip()[:200]
     membership = Membership(person=person, organisation=organisation, role=MembershipRole.REPRESENTATIVE,
-                            title=title.strip()[:120])
+                            title=title.strip()[:120],
+                            added_by=None if added_by.represents(organisation) else added_by)
     db.session.add(membership)
     queue_mail("organisation_representative_added", email, "organisation_representative_added",
                locale=person.locale or added_by.locale, organisation=organisation,

@@ -21,6 +21,13 @@ def may_edit_organisation(person: Person | None, organisation: Organisation) -> 
     return person is not None and (curates_register(person) or person.represents(organisation))
 
 
+def may_add_representative(person: Person | None, organisation: Organisation) -> bool:
+    """The organisation's own people add colleagues; of the curators only an admin may (and is
+    recorded as having done so). An organiser corrects entries but never enrols anyone, least of
+    all themselves, as the representative of another organisation."""
+    return person is not None and (person.is_admin or person.represents(organisation))
+
+
 def may_manage_forum(person: Person | None, forum: Forum) -> bool:
     """The forum's organiser (people organising for that public body) and admins."""
     return person is not None and person.organises_for(forum.organiser)
