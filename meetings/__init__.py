@@ -22,7 +22,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ``config`` overrides settings read from the environment (tests and the demo use it).
     Raises ConfigError or PluginError, naming the setting or plugin, if the app cannot run.
     """
-    from . import cli, database, errors, i18n, logs, timing, views
+    from . import cli, database, errors, i18n, inputs, logs, timing, views
     from .auth import load_signed_in_person
     from .config import load_config
     from .extensions import babel, csrf, db, limiter, migrate
@@ -31,6 +31,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .urls import public_url, refuse_foreign_hosts
 
     app = Flask(__name__, instance_relative_config=True)
+    inputs.init_app(app)  # before any route: bounded <int:…> converters, cleaned request values
     app.config.update(load_config(app.instance_path, overrides=config))
     os.makedirs(app.instance_path, exist_ok=True)
     logs.init_app(app)

@@ -72,8 +72,12 @@ class UmbrellaError(Exception):
 
 # --- duplicates ---------------------------------------------------------------------------
 
+NAME_LENGTH = Organisation.__table__.c.name.type.length
+
 def same_name(name: str, exclude_id: int | None = None) -> Organisation | None:
     """An organisation whose name equals ``name`` ignoring case (å, ä and ö included) and spacing."""
+    if len(name) > NAME_LENGTH:
+        return None  # no stored name is that long; and the database would refuse so long a pattern
     key = search_key(name)
     if not key:
         return None
