@@ -10,6 +10,7 @@ import os
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -228,6 +229,8 @@ def load_config(instance_path: str | Path, environ: Mapping[str, str] | None = N
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=secure,
         SESSION_COOKIE_NAME="meetings_session",
+        # However busy, a session ends two weeks after signing in (idle sessions sooner: auth.py).
+        PERMANENT_SESSION_LIFETIME=timedelta(days=14),
         PREFERRED_URL_SCHEME="https" if secure else "http",
         BABEL_DEFAULT_LOCALE=config["DEFAULT_LOCALE"],
         BABEL_DEFAULT_TIMEZONE=config["TIME_ZONE"],

@@ -104,6 +104,14 @@ def use_token(token: str, locale: str, now: datetime | None = None) -> tuple[Per
     return person, next_path
 
 
+def end_sessions(person: Person) -> None:
+    """Every session of ``person`` ends, on every device and in every copy of its cookie: the
+    generation that each session carries no longer matches. Commits."""
+    db.session.execute(update(Person).where(Person.id == person.id)
+                       .values(session_generation=Person.session_generation + 1))
+    db.session.commit()
+
+
 def purge_spent_tokens(now: datetime | None = None) -> int:
     """Remove links that can no longer be used: they hold an address and serve no purpose.
 
