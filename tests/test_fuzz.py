@@ -191,3 +191,37 @@ def test_no_route_or_form_answers_with_a_server_error(app, site):
     failures += fuzz_site(visitor, app, site, lambda: None, tried)
     assert not failures, f"{len(failures)} server errors, for example:\n" + "\n".join(
         sorted({failure[:110] for failure in failures})[:60])
+
+
+MARKUP = '<img src=x onerror="pwn()">'
+
+
+def test_what_users_type_is_never_shown_as_html(app, site):
+    """Every text field of every form, and every search, gets HTML; no page shows it as HTML."""
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["person_id"] = site["admin"]
+    shown_raw = []
+    seen = set()
+    for url in route_urls(app, site):
+        if any(number in url for number in PATH_NUMBERS) or "%00" in url:
+            continue
+        response = client.get(url)
+        if response.status_code != 200 or response.mimetype != "text/html":
+            continue
+        for form in forms(response.get_data(as_text=True)):
+            action = form.action or url
+            key = (action, tuple(form.field_names()))
+            if key in seen or action in NOT_FUZZED:
+                continue
+            seen.add(key)
+            text_fields = {f.name: MARKUP for f in form.fields
+                           if f.kind in ("text", "textarea", "search", "email", "url") and f.name}
+            if not text_fields:
+                continue
+            data = form.data(**text_fields)
+            answer = (client.get(action, query_string=data) if form.method == "get"
+                      else client.post(action, data=data, follow_redirects=True))
+            if MARKUP in answer.get_data(as_text=True):
+                shown_raw.append(f"{form.method.upper()} {action}")
+    assert shown_raw == []

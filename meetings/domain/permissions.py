@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..models import Forum, MembershipRole, Organisation, OrganisationStatus, Person
+from ..models import Forum, MembershipRole, Organisation, OrganisationStatus, Person, Registration
 
 
 def curates_register(person: Person | None) -> bool:
@@ -31,6 +31,13 @@ def may_add_representative(person: Person | None, organisation: Organisation) ->
 def may_manage_forum(person: Person | None, forum: Forum) -> bool:
     """The forum's organiser (people organising for that public body) and admins."""
     return person is not None and person.organises_for(forum.organiser)
+
+
+def may_see_needs(person: Person | None, registration: Registration) -> bool:
+    """Food and access needs are the registrant's own and the organisers' to see, not those of a
+    colleague who holds the organisation's shared invitation link."""
+    return person is not None and (person.id == registration.person_id
+                                   or may_manage_forum(person, registration.meeting.forum))
 
 
 def may_create_forum(person: Person | None) -> bool:
