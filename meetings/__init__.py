@@ -25,6 +25,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from . import cli, database, errors, i18n, inputs, logs, timing, views
     from .auth import load_signed_in_person
     from .config import load_config
+    from .domain.queries import online_link
     from .extensions import babel, csrf, db, limiter, migrate
     from .plugins import EXTENSION_KEY, create_plugin_manager
     from .scheduler import start_in_process
@@ -45,6 +46,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     i18n.init_app(app)
     app.jinja_env.globals["public_url"] = public_url
+    app.jinja_env.globals["online_link"] = online_link  # the one rule for who sees a meeting's online link
     refuse_foreign_hosts(app)
 
     app.extensions[EXTENSION_KEY] = create_plugin_manager(app)
