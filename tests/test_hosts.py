@@ -156,3 +156,13 @@ def test_no_template_or_module_builds_links_from_the_request():
                 if re.search(r"\b_external\s*=", text) or re.search(r"url_for\([^)]*\b_scheme\s*=", text):
                     offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+def test_calendar_feeds_link_to_base_url(app, world):
+    make_meeting(app)
+    client = app.test_client()
+    feed = client.get("/calendar/meetings.ics", headers={"Host": "internal.lan"}).get_data(as_text=True)
+    feed = feed.replace("\r\n ", "")  # unfold long lines
+    urls = [url for url in URL.findall(feed) if url.startswith("http")]
+    assert urls and all(url.startswith(PUBLIC + "/") for url in urls), urls
+    assert "internal.lan" not in feed
