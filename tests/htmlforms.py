@@ -109,7 +109,7 @@ def forms(html: str) -> list[Form]:
 def form(html: str, action: str) -> Form:
     """The page's form posting to ``action`` (or a POST form without an action, which posts to the page)."""
     page_forms = forms(html)
-    found = ([f for f in page_forms if f.action == action]
+    found = ([f for f in page_forms if f.action.split("#")[0] == action]
              or [f for f in page_forms if f.action == "" and f.method == "post"])
     assert found, f"no form for {action!r} on the page"
     return found[0]

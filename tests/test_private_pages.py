@@ -60,3 +60,19 @@ def test_pages_behind_secret_links_or_with_personal_data_are_not_stored(app, cli
     sign_in_as(visitor, people["representative"])
     for page in ("/account", "/forums", "/"):
         assert "no-store" in visitor.get(page).headers["Cache-Control"], page
+
+
+def test_an_error_listing_the_lines_typed_escapes_them(app, client):
+    from meetings.models import Meeting
+
+    scenario = make_scenario(app)
+    sign_in_as(client, scenario.organiser)
+    page = client.get(f"/meetings/{scenario.meeting}/invitations", headers=ENGLISH).get_data(as_text=True)
+    invite = form(page, f"/meetings/{scenario.meeting}/invitations/emails")
+    typed = '<script>alert(1)</script>'
+    response = client.post(invite.action, data=invite.data(**{"emails-emails": typed}), headers=ENGLISH)
+    html = response.get_data(as_text=True)
+    assert "These lines are not e-mail addresses" in html
+    assert typed not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    with app.app_context():
+        assert db.session.get(Meeting, scenario.meeting) is not None
