@@ -39,7 +39,7 @@ LONG = "Föreningen " * 6_000
 TEXT_VALUES = ["a\x00b", "Word\x0bpaste\ufffe", "line\r\nbreak\u2028", LONG]
 NUMBER_VALUES = ["2147483648", "-99999999999999999999", "", "٣"]
 DATE_VALUES = ["0001-01-01T00:00", "9999-12-31T23:59", "", "2026-02-30T10:00"]
-PATH_NUMBERS = ["2147483648", "9223372036854775808", "99999999999999999999999"]
+PATH_NUMBERS = ["2147483648", "99999999999999999999999"]  # past PostgreSQL's integer, and SQLite's
 QUERY_NAMES = ["q", "page", "area", "municipality", "lang", "next"]  # besides the fields of GET forms
 QUERY_VALUES = ["a\x00b", "\r\n", "x" * 300_000, "2147483648"]
 # Forms whose successful submission ends the session under test; they are still tried as JSON and files.
@@ -126,11 +126,16 @@ def fuzz_site(client, app, site, sign_in, seen: set) -> list[str]:
     pages: dict[str, str] = {}
     plain_urls = {rule.rule for rule in app.url_map.iter_rules() if not rule.arguments}
     for url in route_urls(app, site):
+        bad_address = any(number in url for number in PATH_NUMBERS) or "%00" in url
+        if bad_address and ("GET", url) in seen:
+            continue  # an address no route matches answers the same to everyone
+        seen.add(("GET", url))
         sign_in()
         response = check(client.get(url), f"GET {url[:120]}")
         if response.status_code == 200 and response.mimetype == "text/html":
             pages[url] = response.get_data(as_text=True)
-        if url in plain_urls:
+        if url in plain_urls and ("query", url) not in seen:
+            seen.add(("query", url))
             for name in QUERY_NAMES:
                 for value in QUERY_VALUES:
                     check(client.get(f"{url}?{name}={quote(value)}"), f"GET {url}?{name}={value[:20]!r}")
