@@ -60,8 +60,8 @@ def queue_mail(kind: str, recipient: str, template: str, locale: str | None,
         locale = current_app.config["DEFAULT_LOCALE"]
     context.update(meeting=meeting, base_url=current_app.config["BASE_URL"])
     with ExitStack() as stack:
-        # Links made with url_for(..., _external=True) point at the public site (BASE_URL), whether
-        # the mail is queued by a job or during a request that came through a proxy.
+        # Mail templates make links with public_url (BASE_URL). The request context is the public
+        # site's too, so nothing in a template sees the host of the request that queued the mail.
         stack.enter_context(current_app.test_request_context("/", base_url=current_app.config["BASE_URL"]))
         stack.enter_context(force_locale(babel_locale(locale)))
         folder = f"{plugin}/mail" if plugin else "mail"
