@@ -18,13 +18,14 @@ def init_app(app: Flask) -> None:
         engine = db.engine
     if engine.dialect.name != "sqlite":
         return
+    busy_timeout_ms = int(app.config.get("SQLITE_BUSY_TIMEOUT_MS", SQLITE_BUSY_TIMEOUT_MS))
 
     @event.listens_for(engine, "connect")
     def configure_sqlite(dbapi_connection, connection_record):
         cursor = dbapi_connection.cursor()
         # SQLite ignores foreign keys (and so ON DELETE CASCADE) unless asked, per connection.
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         if engine.url.database not in (None, "", ":memory:"):
             # Readers do not block the writer, and the writer does not block readers.
             cursor.execute("PRAGMA journal_mode=WAL")
