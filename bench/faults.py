@@ -248,6 +248,16 @@ def switch_and_cancel(port: int, engine, data: dict, capacity: int) -> Line:
     lost += sum(1 for p in groups["cancel"] if state[p][0] != "cancelled")
     lost += sum(1 for p in groups["switch"] if state[p] not in (("confirmed", "online"), ("waiting", "online")))
     lost += sum(1 for p in groups["again"] + groups["still"] if state[p][0] not in ("confirmed", "waiting"))
+    for group, expected in (("cancel", "cancelled"), ("switch", "online"), ("again", "active"),
+                            ("still", "active")):
+        wrong = [(p, state[p]) for p in groups[group]
+                 if (expected == "cancelled" and state[p][0] != "cancelled")
+                 or (expected == "online" and state[p][1] != "online")
+                 or (expected == "active" and state[p][0] == "cancelled")]
+        for person_id, (status, mode) in wrong[:5]:
+            print(f"  lost: person {person_id} ({group}) is {status}, {mode}", flush=True)
+    answers = Counter(statuses)
+    print(f"  answers: {dict(sorted(answers.items()))}", flush=True)
     confirmed = facts["confirmed"]
     return Line("", "switch and cancel", len(presses),
                 f"{confirmed['on_site']} / {capacity} + {confirmed['online']} / {capacity // 2}",

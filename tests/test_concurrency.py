@@ -283,3 +283,26 @@ def test_the_same_answer_to_an_invitation_pressed_at_once_keeps_its_seats(app, p
         active = db.session.scalars(select(Person.email).join(Registration, Registration.person_id == Person.id)
                                     .where(Registration.status != CANCELLED)).all()
     assert sorted(active) == ["anna@redcross.example", "bertil@redcross.example"]
+
+
+def test_changing_to_online_while_being_promoted_still_ends_online(app):
+    """Half cancel while the other half, waiting, change to online: a promotion arriving in the
+    middle of a change of mode does not swallow the change."""
+    meeting_id = make_meeting(app, capacity=25, meeting_format=MeetingFormat.HYBRID)
+    people = make_people(app, 50)
+    for person in people:
+        do_register(app, meeting_id, person, notify=False)
+    leaving, switching = people[:25], people[25:]
+
+    def press(index):
+        with app.app_context():
+            if index < 25:
+                return cancel(by_person(app, leaving[index])())
+            return switch_mode(by_person(app, switching[index - 25])(), ONLINE)
+
+    outcomes = at_once(50, press)
+
+    assert not unexpected(outcomes), outcomes
+    assert all(status_of(app, person)[0] == CANCELLED for person in leaving)
+    assert all(status_of(app, person) == (CONFIRMED, ONLINE) for person in switching)
+    assert assert_counters_equal_rows(app, meeting_id) == {ONLINE: 25}

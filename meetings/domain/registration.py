@@ -45,6 +45,7 @@ from .sessions import release_session_places
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on a phone
 CODE_LENGTH = 6
+SWITCH_TRIES = 5  # a change of mode re-read after another change of the same registration won
 
 
 class Refusal(StrEnum):
@@ -315,22 +316,27 @@ def switch_mode(registration: Registration, mode: ParticipationMode, now: dateti
         raise RegistrationRefused(Refusal.STARTED)
     if mode not in offered_modes(meeting):
         raise RegistrationRefused(Refusal.MODE_NOT_OFFERED)
-    if registration.mode == mode or registration.status == RegistrationStatus.CANCELLED:
-        return registration
-    previous_status, old_mode = registration.status, registration.mode
-    confirmed = _take_seat(meeting.id, mode)
-    # Conditional on the mode and status read: of two presses at once only one moves the
-    # registration, and only that one keeps the seat it took.
-    claimed = db.session.execute(
-        update(Registration)
-        .where(Registration.id == registration.id, Registration.mode == old_mode,
-               Registration.status == previous_status)
-        .values(mode=mode, status=RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITING,
-                waiting_since=None if confirmed else now, updated_at=now)
-        .execution_options(synchronize_session=False))
-    if claimed.rowcount != 1:
+    for _ in range(SWITCH_TRIES):
+        if registration.mode == mode or registration.status == RegistrationStatus.CANCELLED:
+            return registration
+        previous_status, old_mode = registration.status, registration.mode
+        confirmed = _take_seat(meeting.id, mode)
+        # Conditional on the mode and status read: of two presses at once only one moves the
+        # registration, and only that one keeps the seat it took.
+        claimed = db.session.execute(
+            update(Registration)
+            .where(Registration.id == registration.id, Registration.mode == old_mode,
+                   Registration.status == previous_status)
+            .values(mode=mode, status=RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITING,
+                    waiting_since=None if confirmed else now, updated_at=now)
+            .execution_options(synchronize_session=False))
+        if claimed.rowcount == 1:
+            break
+        # Changed meanwhile: by the same press twice (then it is done), or by a promotion from
+        # the waiting list (then the move is tried again from the new state).
         _give_back(meeting.id, mode, confirmed, commit)
         db.session.refresh(registration)
+    else:
         return registration
     db.session.refresh(registration)
     if previous_status == RegistrationStatus.CONFIRMED:
