@@ -306,3 +306,25 @@ def test_changing_to_online_while_being_promoted_still_ends_online(app):
     assert all(status_of(app, person)[0] == CANCELLED for person in leaving)
     assert all(status_of(app, person) == (CONFIRMED, ONLINE) for person in switching)
     assert assert_counters_equal_rows(app, meeting_id) == {ONLINE: 25}
+
+
+def test_cancelling_while_being_promoted_still_cancels(app):
+    """Half of those confirmed cancel while those waiting also cancel: a promotion arriving in the
+    middle of a cancellation does not swallow it, and the seat goes on to the next in line."""
+    meeting_id = make_meeting(app, capacity=20)
+    people = make_people(app, 50)
+    for person in people:
+        do_register(app, meeting_id, person, notify=False)
+    leaving = people[:10] + people[20:40]  # ten with a seat, twenty waiting
+    staying = [p for p in people if p not in leaving]
+
+    def press(index):
+        with app.app_context():
+            return cancel(by_person(app, leaving[index])())
+
+    outcomes = at_once(len(leaving), press)
+
+    assert not unexpected(outcomes), outcomes
+    assert all(status_of(app, person)[0] == CANCELLED for person in leaving)
+    assert all(status_of(app, person)[0] == CONFIRMED for person in staying)
+    assert assert_counters_equal_rows(app, meeting_id) == {ON_SITE: 20}

@@ -45,7 +45,7 @@ from .sessions import release_session_places
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on a phone
 CODE_LENGTH = 6
-SWITCH_TRIES = 5  # a change of mode re-read after another change of the same registration won
+SWITCH_TRIES = 5  # a change re-read after another change of the same registration won
 
 
 class Refusal(StrEnum):
@@ -278,18 +278,24 @@ def cancel(registration: Registration, now: datetime | None = None, commit: bool
     meeting = registration.meeting
     if now >= meeting.starts_at:
         raise RegistrationRefused(Refusal.STARTED)
-    previous = registration.status
-    if previous == RegistrationStatus.CANCELLED:
-        return None
-    # Conditional, so that two clicks on "cancel" release only one seat.
-    result = db.session.execute(
-        update(Registration)
-        .where(Registration.id == registration.id, Registration.status == previous)
-        .values(status=RegistrationStatus.CANCELLED, cancelled_at=now, waiting_since=None)
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    for _ in range(SWITCH_TRIES):
+        previous = registration.status
+        if previous == RegistrationStatus.CANCELLED:
+            return None
+        # Conditional, so that two clicks on "cancel" release only one seat.
+        result = db.session.execute(
+            update(Registration)
+            .where(Registration.id == registration.id, Registration.status == previous)
+            .values(status=RegistrationStatus.CANCELLED, cancelled_at=now, waiting_since=None)
+            .execution_options(synchronize_session=False))
+        if result.rowcount == 1:
+            break
+        # Changed meanwhile: cancelled by the other click (done), or promoted from the waiting
+        # list (then cancelled from the new state, giving the seat on).
         if commit:
             db.session.rollback()
+        db.session.refresh(registration)
+    else:
         return None
     promoted = None
     if previous == RegistrationStatus.CONFIRMED:
