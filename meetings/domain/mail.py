@@ -22,6 +22,7 @@ import smtplib
 import socket
 import ssl
 import sys
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -175,19 +176,30 @@ def _send_claimed(claim: Claim, now: datetime | None) -> bool:
     if message is None:  # deleted meanwhile
         db.session.rollback()
         return False
+    accepted: list[bool] = []
+
+    def record_accepted() -> None:
+        accepted.append(True)
+        _record_success(claim)
+
     try:
         email = build_email(message)
         demo = current_app.config["MAIL_BACKEND"] == "demo"
         if demo:
             _print_for_demo(message)
         db.session.rollback()  # no transaction stays open while the SMTP server answers
-        if not demo:
-            send_email(email)
+        if demo:
+            record_accepted()
+        else:
+            send_email(email, accepted=record_accepted)
     except Exception as exc:  # whatever went wrong, the row is kept and tried again later
         db.session.rollback()
+        if accepted:  # the server took it, but it could not be marked sent: the claim runs out
+            log.error("Outbox message %s was sent but could not be marked sent; it may go out again",
+                      claim.message_id, exc_info=exc)
+            return True
         _record_failure(claim, now or utcnow(), exc)
         return False
-    _record_success(claim)
     return True
 
 
@@ -378,8 +390,13 @@ def _attachment_bytes(attachment: dict[str, str]) -> bytes:
     return attachment["content"].encode("utf-8")
 
 
-def send_email(email: EmailMessage) -> None:
-    """Hand one e-mail to the SMTP server; raises OSError or SMTPException on failure."""
+def send_email(email: EmailMessage, accepted: Callable[[], object] | None = None) -> None:
+    """Hand one e-mail to the SMTP server; raises OSError or SMTPException on failure.
+
+    ``accepted`` is called as soon as the server has taken the message, before the connection is
+    closed: the outbox marks the mail sent at once, so that neither a slow goodbye from the server
+    nor a worker stopped in that moment makes it go out again. A failure after that is ignored.
+    """
     config = current_app.config
     context = ssl.create_default_context()
     if config["MAIL_USE_SSL"]:
@@ -387,12 +404,23 @@ def send_email(email: EmailMessage) -> None:
                                 timeout=SMTP_TIMEOUT_SECONDS, context=context)
     else:
         smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=SMTP_TIMEOUT_SECONDS)
-    with smtp:
+    try:
         if config["MAIL_USE_TLS"]:
             smtp.starttls(context=context)
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         smtp.send_message(email)
+    except BaseException:
+        smtp.close()
+        raise
+    try:
+        if accepted is not None:
+            accepted()
+    finally:
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            smtp.close()
 
 
 def _print_for_demo(message: OutboxMessage) -> None:
