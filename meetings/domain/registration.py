@@ -160,6 +160,20 @@ def _release_seat(meeting_id: int, mode: ParticipationMode) -> None:
         .execution_options(synchronize_session=False))
 
 
+def _lock_meeting(meeting_id: int) -> None:
+    """Take the meeting's row lock (a no-op UPDATE) before any registration's.
+
+    Every change takes its locks in one order: the invitation, the meeting, registrations, then
+    sessions. Taking a seat locks the meeting first; a cancellation, which changes its registration
+    before giving the seat back, takes this lock first, so the two never wait for each other in a
+    circle (a deadlock on PostgreSQL).
+    """
+    db.session.execute(
+        update(Meeting).where(Meeting.id == meeting_id)
+        .values({Meeting.confirmed_on_site: Meeting.confirmed_on_site, Meeting.updated_at: Meeting.updated_at})
+        .execution_options(synchronize_session=False))
+
+
 def _give_back(meeting_id: int, mode: ParticipationMode, seat_taken: bool, commit: bool) -> None:
     """Undo a seat taken for a claim that another request won."""
     if commit:
@@ -282,6 +296,7 @@ def cancel(registration: Registration, now: datetime | None = None, commit: bool
         previous = registration.status
         if previous == RegistrationStatus.CANCELLED:
             return None
+        _lock_meeting(meeting.id)
         # Conditional, so that two clicks on "cancel" release only one seat.
         result = db.session.execute(
             update(Registration)
