@@ -45,7 +45,7 @@ from .sessions import release_session_places
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on a phone
 CODE_LENGTH = 6
-SWITCH_TRIES = 5  # a change re-read after another change of the same registration won
+CLAIM_TRIES = 5  # a change re-read after another change of the same registration won
 
 
 class Refusal(StrEnum):
@@ -164,9 +164,9 @@ def _lock_meeting(meeting_id: int) -> None:
     """Take the meeting's row lock (a no-op UPDATE) before any registration's.
 
     Every change takes its locks in one order: the invitation, the meeting, registrations, then
-    sessions. Taking a seat locks the meeting first; a cancellation, which changes its registration
-    before giving the seat back, takes this lock first, so the two never wait for each other in a
-    circle (a deadlock on PostgreSQL).
+    sessions. Taking a seat locks the meeting only when a seat is free; a cancellation or a change
+    of mode, which may change its registration before giving a seat back, takes this lock first,
+    so two of them never wait for each other in a circle (a deadlock on PostgreSQL).
     """
     db.session.execute(
         update(Meeting).where(Meeting.id == meeting_id)
@@ -292,7 +292,7 @@ def cancel(registration: Registration, now: datetime | None = None, commit: bool
     meeting = registration.meeting
     if now >= meeting.starts_at:
         raise RegistrationRefused(Refusal.STARTED)
-    for _ in range(SWITCH_TRIES):
+    for _ in range(CLAIM_TRIES):
         previous = registration.status
         if previous == RegistrationStatus.CANCELLED:
             return None
@@ -337,10 +337,11 @@ def switch_mode(registration: Registration, mode: ParticipationMode, now: dateti
         raise RegistrationRefused(Refusal.STARTED)
     if mode not in offered_modes(meeting):
         raise RegistrationRefused(Refusal.MODE_NOT_OFFERED)
-    for _ in range(SWITCH_TRIES):
+    for _ in range(CLAIM_TRIES):
         if registration.mode == mode or registration.status == RegistrationStatus.CANCELLED:
             return registration
         previous_status, old_mode = registration.status, registration.mode
+        _lock_meeting(meeting.id)  # even when no seat is free in the new mode (see _lock_meeting)
         confirmed = _take_seat(meeting.id, mode)
         # Conditional on the mode and status read: of two presses at once only one moves the
         # registration, and only that one keeps the seat it took.
