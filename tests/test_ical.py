@@ -325,3 +325,9 @@ def test_personal_data_export_and_erasure(app, data, client):
         from plugins.ical.models import FeedToken
 
         assert db.session.scalars(select(FeedToken)).all() == []
+
+
+def test_the_calendar_pages_speak_swedish_with_the_plugins_words_and_the_layouts(client, data):
+    page = client.get("/calendar", headers={"Accept-Language": "sv"}).get_data(as_text=True)
+    assert "<h1>Möten i din kalender</h1>" in page  # the plugin's own catalogue
+    assert "Hoppa till innehållet" in page  # base.html's words, from the core's
