@@ -212,6 +212,8 @@ SETTINGS: tuple[Setting, ...] = (
             "show the demo pages (mail viewer, sign in as an example person)"),
     Setting("OUTBOX_INTERVAL_SECONDS", "10", _parse_positive_int,
             "how often the worker looks for e-mail to send"),
+    Setting("OUTBOX_CLAIM_SECONDS", "300", _parse_positive_int,
+            "how long one mail being sent is held by its worker before another may take it over"),
     Setting("RUN_SCHEDULER", "false", _parse_bool,
             "run background jobs inside the web process (the demo does; production uses the worker)"),
 )

@@ -20,12 +20,13 @@ def register(app: Flask) -> None:
         meetings,
         organisation_admin,
         organisations,
+        outbox,
         registrations,
         sessions,
     )
 
     for module in (main, auth, forums, organisations, organisation_admin, interests, meetings, meeting_admin,
-                   registrations, invitations, attendance, sessions):
+                   registrations, invitations, attendance, sessions, outbox):
         app.register_blueprint(module.bp)
     if app.config["DEMO_MODE"]:
         app.register_blueprint(demo.bp)
