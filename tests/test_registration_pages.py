@@ -9,17 +9,39 @@ from sqlalchemy import select
 from meetings.extensions import db
 from meetings.models import MeetingFormat, Person, Registration, RegistrationStatus
 from meetings.testing import html_part, text_part
-from tests.conftest import csrf_token, sign_in_as
+from tests.conftest import csrf_token, sign_in_as, submit_form
 from tests.test_registration import make_meeting, make_people
 
 MANAGE_LINK = re.compile(r"http://localhost/registrations/([A-Za-z0-9_\-]+)")
 
 
 def register_through_page(client, meeting_id, **fields):
-    page = client.get(f"/meetings/{meeting_id}/register")
-    assert page.status_code == 200
-    data = {"csrf_token": csrf_token(page.get_data(as_text=True)), "organisation": "", **fields}
-    return client.post(f"/meetings/{meeting_id}/register", data=data)
+    """Fill in the registration form as a browser sends it: only the fields the page has."""
+    return submit_form(client, f"/meetings/{meeting_id}/register", **fields)
+
+
+def test_a_person_without_an_organisation_registers_with_what_the_page_sends(client, app, send_mail):
+    """The page shows no "on behalf of" choice to someone who represents nobody; registering still works."""
+    meeting_id = make_meeting(app)
+    (person_id,) = make_people(app, 1)
+    sign_in_as(client, person_id)
+    form_page = client.get(f"/meetings/{meeting_id}/register").get_data(as_text=True)
+    assert 'name="organisation"' not in form_page
+    response = submit_form(client, f"/meetings/{meeting_id}/register", follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Du är anmäld" in html, html
+    with app.app_context():
+        registration = db.session.scalar(select(Registration))
+        assert registration.status == RegistrationStatus.CONFIRMED and registration.organisation_id is None
+    assert len(send_mail()) == 1
+
+
+def test_a_representative_chooses_on_whose_behalf_to_register(client, app, people, send_mail):
+    meeting_id = make_meeting(app)
+    sign_in_as(client, people["representative"])
+    submit_form(client, f"/meetings/{meeting_id}/register", organisation=str(people["association"]))
+    with app.app_context():
+        assert db.session.scalar(select(Registration)).organisation_id == people["association"]
 
 
 def test_signing_in_is_needed_to_register_from_the_meeting_page(client, app):

@@ -20,7 +20,8 @@ def mode_choices(modes: list[ParticipationMode]) -> list[SelectChoice]:
 class RegistrationForm(FlaskForm):
     mode = RadioField(_l("How will you take part?"),
                       validators=[InputRequired(message=_l("Choose how you will take part."))])
-    organisation = SelectField(_l("On behalf of"), coerce=str)
+    # The page leaves the field out when "Myself" is the only choice; the default stands in for it.
+    organisation = SelectField(_l("On behalf of"), coerce=str, default="")
     dietary_needs = TextAreaField(
         _l("Food and allergies"), validators=[Length(max=NEEDS_MAX, message=_l("At most 1000 characters."))])
     access_needs = TextAreaField(
