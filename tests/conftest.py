@@ -94,7 +94,7 @@ class _FormReader(HTMLParser):
             self._form.fields.extend((name, value) for value in chosen)
             self._select = None
         elif tag == "textarea" and self._textarea is not None and self._form is not None:
-            text = "".join(self._text)
+            text = "".join(self._text).replace("\r\n", "\n")  # browsers drop a textarea's first newline
             self._form.fields.append((self._textarea, text[1:] if text.startswith("\n") else text))
             self._form.editable.add(self._textarea)
             self._textarea = None
@@ -109,15 +109,17 @@ def html_forms(html: str) -> list[HtmlForm]:
 
 
 def submit_form(client, page_url: str, *, action: str | None = None, button: str | None = None,
-                follow_redirects: bool = False, **changes):
+                follow_redirects: bool = False, environ_base: dict | None = None, **changes):
     """Open ``page_url`` and send one of its forms as a browser would, after the user's ``changes``.
 
     The form is the one whose action contains ``action`` (default: the first POST form without an
     action or posting to the page itself). A change may only touch a field the form has: text is
     typed into a text field or textarea, a radio or option is chosen among those offered, a checkbox
-    is ticked with True and cleared with False. ``button`` names the submit button pressed.
+    is ticked with True and cleared with False. ``button`` names the submit button pressed;
+    ``environ_base`` sets the request's environment (``REMOTE_ADDR`` for another visitor).
     """
-    page = client.get(page_url)
+    environ_base = environ_base or {}
+    page = client.get(page_url, environ_base=environ_base)
     assert page.status_code == 200, f"{page_url} answered {page.status_code}"
     forms = [f for f in html_forms(page.get_data(as_text=True)) if f.method == "post"]
     path = urlsplit(page_url).path
@@ -141,7 +143,8 @@ def submit_form(client, page_url: str, *, action: str | None = None, button: str
     if button is not None:
         assert any(name == button for name, _ in form.buttons), f"no button {button!r}"
         data.add(button, dict(form.buttons)[button])
-    return client.post(urljoin(page_url, form.action), data=data, follow_redirects=follow_redirects)
+    return client.post(urljoin(page_url, form.action), data=data, follow_redirects=follow_redirects,
+                       environ_base=environ_base)
 
 
 def sign_in_as(client, person_id: int) -> None:

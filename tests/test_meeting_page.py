@@ -196,10 +196,11 @@ def test_the_page_shows_time_place_access_agenda_and_seats_left(app, client, for
     assert "Registration is open until" in html
 
 
-def test_a_visitor_is_asked_to_sign_in_and_a_signed_in_person_to_register(app, client, forum):
+def test_a_visitor_registers_without_an_account_and_a_signed_in_person_registers(app, client, forum):
     meeting_id = add_meeting(app, forum["forum"])
     html = html_as(client, meeting_id)
-    assert f'href="/sign-in?next=/meetings/{meeting_id}/register"' in html and "Sign in to register" in html
+    assert f'href="/meetings/{meeting_id}/register"' in html and ">Register for the meeting<" in html
+    assert "No account is needed" in html and "Sign in to register" not in html
     html = html_as(client, meeting_id, forum["representative"])
     assert f'href="/meetings/{meeting_id}/register"' in html and ">Register for the meeting<" in html
     assert "Sign in to register" not in html

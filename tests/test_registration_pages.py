@@ -44,10 +44,11 @@ def test_a_representative_chooses_on_whose_behalf_to_register(client, app, peopl
         assert db.session.scalar(select(Registration)).organisation_id == people["association"]
 
 
-def test_signing_in_is_needed_to_register_from_the_meeting_page(client, app):
+def test_a_visitor_gets_the_form_for_registering_without_an_account(client, app):
     meeting_id = make_meeting(app)
     response = client.get(f"/meetings/{meeting_id}/register")
-    assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'name="email"' in html and 'name="name"' in html
 
 
 def test_register_and_get_a_confirmation_with_code_and_manage_link(client, app, send_mail):

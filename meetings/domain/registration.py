@@ -34,12 +34,14 @@ from ..models import (
     utcnow,
 )
 from ..plugins import hook
+from .auth import normalise_email
 from .checkin_qr import check_in_qr_mail
 from .mail import queue_mail
 from .sessions import release_session_places
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on a phone
 CODE_LENGTH = 6
+ORGANISATION_NAME_MAX = 200
 
 
 class Refusal(StrEnum):
@@ -179,9 +181,13 @@ def _new_code(meeting_id: int) -> str:
 
 def register(meeting: Meeting, person: Person, mode: ParticipationMode, *,
              organisation: Organisation | None = None, invitation: Invitation | None = None,
-             dietary_needs: str = "", access_needs: str = "", show_name_publicly: bool = False,
-             now: datetime | None = None, notify: bool = True, commit: bool = True) -> Registered:
+             organisation_name: str = "", dietary_needs: str = "", access_needs: str = "",
+             show_name_publicly: bool = False, now: datetime | None = None, notify: bool = True,
+             commit: bool = True) -> Registered:
     """Register ``person``: a confirmed seat if one is free, otherwise a place on the waiting list.
+
+    ``organisation_name`` is the association someone says they come for without representing it
+    (open registration); it is kept only when no ``organisation`` is given.
 
     Commits, and queues the confirmation (or waiting-list) e-mail in the same transaction.
     Raises RegistrationRefused, having stored nothing, when the rules do not allow it.
@@ -214,6 +220,7 @@ def register(meeting: Meeting, person: Person, mode: ParticipationMode, *,
     registration.status = RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITING
     registration.waiting_since = None if confirmed else now
     registration.organisation_id = organisation.id if organisation else None
+    registration.organisation_name = "" if organisation else organisation_name.strip()[:ORGANISATION_NAME_MAX]
     registration.invitation_id = invitation.id if invitation else None
     registration.dietary_needs = dietary_needs.strip()
     registration.access_needs = access_needs.strip()
@@ -234,6 +241,56 @@ def register(meeting: Meeting, person: Person, mode: ParticipationMode, *,
     if commit:
         db.session.commit()
     return Registered(registration, token)
+
+
+def register_by_address(meeting: Meeting, email: str, name: str, mode: ParticipationMode, *,
+                        organisation_name: str = "", dietary_needs: str = "", access_needs: str = "",
+                        show_name_publicly: bool = False, locale: str | None = None,
+                        now: datetime | None = None) -> Registered | None:
+    """Open registration: someone without an account registers with a name and an e-mail address.
+
+    Only for meetings anyone may register for (``may_register`` with nobody signed in). Nobody has
+    proven the address here, so an address that already has a registration for the meeting never
+    changes it: the link to manage it is e-mailed to that address again and None is returned. A
+    person with the address is made when there is none (a person is not an account), and an
+    existing person's name is left as it is. Commits; raises RegistrationRefused having stored nothing.
+    """
+    now = now or utcnow()
+    problem = registration_window_problem(meeting, now)
+    if problem is not None:
+        raise RegistrationRefused(problem)
+    if not may_register(meeting, None):
+        raise RegistrationRefused(Refusal.MEMBERS_ONLY)
+    email = normalise_email(email)
+    person = db.session.scalar(select(Person).where(Person.email == email))
+    existing = None if person is None else db.session.scalar(select(Registration).where(
+        Registration.meeting_id == meeting.id, Registration.person_id == person.id))
+    if existing is not None and existing.is_active:
+        resend_manage_link(existing)
+        return None
+    if person is None:
+        person = Person(email=email, name=name.strip(), locale=locale)
+        db.session.add(person)
+        db.session.flush()
+    try:
+        return register(meeting, person, mode, organisation_name=organisation_name, dietary_needs=dietary_needs,
+                        access_needs=access_needs, show_name_publicly=show_name_publicly, now=now)
+    except RegistrationRefused:
+        db.session.rollback()
+        raise
+
+
+def resend_manage_link(registration: Registration) -> None:
+    """E-mail the registrant a new link to manage their registration; earlier links stop working.
+
+    The registration itself is unchanged. Commits.
+    """
+    token = secrets.token_urlsafe(24)
+    registration.manage_token_hash = hash_token(token)
+    person = db.session.get(Person, registration.person_id)
+    queue_mail("registration_link", person.email, "registration_link", locale=person.locale,
+               meeting=registration.meeting, registration=registration, manage_token=token)
+    db.session.commit()
 
 
 def cancel(registration: Registration, now: datetime | None = None, commit: bool = True) -> Registration | None:

@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from ..auth import login_required
 from ..domain import queries
+from ..domain.attendance import organisation_suggestions
+from ..domain.auth import normalise_email
 from ..domain.registration import (
     RegistrationRefused,
     cancel,
+    may_register,
     offered_modes,
     register,
+    register_by_address,
     registration_by_manage_token,
     registration_window_problem,
     switch_mode,
 )
 from ..extensions import db, limiter
-from ..forms.registration import CancelRegistrationForm, ChangeModeForm, RegistrationForm, mode_choices
+from ..forms.registration import (
+    CancelRegistrationForm,
+    ChangeModeForm,
+    OpenRegistrationForm,
+    RegistrationForm,
+    mode_choices,
+)
+from ..i18n import current_language
 from ..models import Meeting, MembershipRole, Organisation, ParticipationMode, RegistrationStatus, utcnow
 
 bp = Blueprint("registrations", __name__)
@@ -30,10 +40,24 @@ def _visible_meeting(meeting_id: int) -> Meeting:
     return meeting
 
 
+def _open_registration_email_key() -> str:
+    return "open-registration:" + normalise_email(request.form.get("email", ""))
+
+
+def _signed_in() -> bool:
+    return g.person is not None
+
+
 @bp.route("/meetings/<int:meeting_id>/register", methods=["GET", "POST"])
-@login_required
+# Open registration: per visitor, and per address so nobody floods one inbox from many machines.
+@limiter.limit("10 per 15 minutes", methods=["POST"], exempt_when=_signed_in)
+@limiter.limit("5 per hour", key_func=_open_registration_email_key, methods=["POST"], exempt_when=_signed_in)
 def register_form(meeting_id: int):
     meeting = _visible_meeting(meeting_id)
+    if g.person is None:
+        if not may_register(meeting, None):
+            return redirect(url_for("auth.sign_in", next=request.path))
+        return _open_registration(meeting)
     organisations = g.person.organisations_with_role(MembershipRole.REPRESENTATIVE)
     form = RegistrationForm()
     form.configure(meeting, offered_modes(meeting), organisations)
@@ -56,6 +80,40 @@ def register_form(meeting_id: int):
             return redirect(url_for("registrations.manage", token=registered.manage_token))
     return render_template("registrations/register.html", meeting=meeting, form=form,
                            problem=RegistrationRefused(problem).message if problem else None)
+
+
+def _open_registration(meeting: Meeting):
+    """Registering with name and address. The page after it is the same whether the address was
+    new or already registered (then the manage link is sent again), so it tells nobody who is registered."""
+    form = OpenRegistrationForm()
+    form.configure(meeting, offered_modes(meeting))
+    problem = registration_window_problem(meeting, utcnow())
+    if form.validate_on_submit() and problem is None:
+        if not form.website.data:  # a robot filled in the hidden field: store nothing, say nothing
+            try:
+                register_by_address(
+                    meeting, form.email.data, form.name.data, ParticipationMode(form.mode.data),
+                    organisation_name=form.organisation_name.data or "",
+                    dietary_needs=form.dietary_needs.data or "", access_needs=form.access_needs.data or "",
+                    show_name_publicly=form.show_name_publicly.data, locale=current_language())
+            except RegistrationRefused as refused:
+                flash(refused.message, "error")
+                return render_template("registrations/register_open.html", meeting=meeting, form=form,
+                                       problem=None, organisation_names=organisation_suggestions())
+        session["registration_sent_to"] = [meeting.id, normalise_email(form.email.data)]
+        return redirect(url_for("registrations.sent", meeting_id=meeting.id))
+    return render_template("registrations/register_open.html", meeting=meeting, form=form,
+                           problem=RegistrationRefused(problem).message if problem else None,
+                           organisation_names=organisation_suggestions())
+
+
+@bp.get("/meetings/<int:meeting_id>/register/sent")
+def sent(meeting_id: int):
+    meeting = _visible_meeting(meeting_id)
+    sent_to = session.get("registration_sent_to")
+    if not sent_to or sent_to[0] != meeting.id:
+        return redirect(url_for("registrations.register_form", meeting_id=meeting.id))
+    return render_template("registrations/sent.html", meeting=meeting, email=sent_to[1])
 
 
 @bp.route("/registrations/<token>", methods=["GET", "POST"])
