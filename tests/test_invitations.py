@@ -48,7 +48,7 @@ from meetings.models import (
     utcnow,
 )
 from meetings.testing import html_part, text_part
-from tests.conftest import csrf_token, sign_in_as
+from tests.conftest import csrf_token, sign_in_as, submit_form
 
 ON_SITE, ONLINE = ParticipationMode.ON_SITE, ParticipationMode.ONLINE
 ANSWER_LINK = re.compile(r"http://localhost/invitation/([A-Za-z0-9_\-]+)")
@@ -255,7 +255,7 @@ def test_organisations_chosen_from_the_register_with_a_filter(app, client, send_
     assert page.status_code == 200
     assert f'value="{scenario.scouts}"' in html  # culture in Kiruna
     assert f'value="{scenario.reading}"' not in html and f'value="{scenario.red_cross}"' not in html
-    assert "Ny förening" not in html  # not approved: not offered
+    assert f'value="{scenario.pending}"' not in html  # not approved: not offered from the register
     assert f'value="{scenario.region}"' not in html  # the forum's own organiser
 
     response = client.post(f"/meetings/{scenario.meeting}/invitations/organisations", data={
@@ -269,22 +269,95 @@ def test_organisations_chosen_from_the_register_with_a_filter(app, client, send_
     assert f'value="{scenario.scouts}"' not in html and "Invited" in html  # not offered twice
 
 
-def test_an_organisation_nobody_can_be_reached_at_is_not_invited_and_the_organiser_is_told(app, client):
-    scenario = make_scenario(app)
+def silent_organisation(app) -> int:
+    """An approved organisation with no representative and no e-mail address in the register."""
     with app.app_context():
         silent = Organisation(name="Tysta föreningen", kind=OrganisationKind.CIVIL_SOCIETY)
         db.session.add(silent)
         db.session.commit()
-        silent_id = silent.id
+        return silent.id
+
+
+def test_an_organisation_nobody_can_be_reached_at_is_marked_before_sending_and_asks_for_an_address(app, client):
+    scenario = make_scenario(app)
+    silent_id = silent_organisation(app)
     sign_in_as(client, scenario.organiser)
-    page = client.get(f"/meetings/{scenario.meeting}/invitations").get_data(as_text=True)
-    response = client.post(f"/meetings/{scenario.meeting}/invitations/organisations", data={
-        "register-csrf_token": csrf_token(page), "register-organisation": [str(silent_id), str(scenario.scouts)]},
-        follow_redirects=True)
+    url = f"/meetings/{scenario.meeting}/invitations"
+    page = client.get(url).get_data(as_text=True)
+    assert f'name="register-address-{silent_id}"' in page and "E-mail address to invite Tysta föreningen at" in page
+    assert f'name="register-address-{scenario.scouts}"' not in page  # has an address in the register
+
+    response = submit_form(client, url, action="/invitations/organisations",
+                           **{"register-organisation": [str(silent_id), str(scenario.scouts)]})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Nobody can be reached at Tysta föreningen through the register" in html
+    assert f'id="register-address-{silent_id}-error"' in html and 'aria-invalid="true"' in html
+    assert count(app, Invitation) == 0  # nothing sent while one is left without an address
+
+
+def test_the_organiser_adds_an_address_on_the_spot_and_it_is_used_again(app, client, send_mail):
+    scenario = make_scenario(app)
+    silent_id = silent_organisation(app)
+    sign_in_as(client, scenario.organiser)
+    url = f"/meetings/{scenario.meeting}/invitations"
+    response = submit_form(client, url, action="/invitations/organisations",
+                           **{f"register-address-{silent_id}": "not an address"})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Tysta föreningen: Enter an e-mail address like name@example.org." in html
+    assert 'value="not an address"' in html  # kept as typed
+
+    # Typing the address is enough: it chooses the organisation.
+    response = submit_form(client, url, action="/invitations/organisations", follow_redirects=True,
+                           **{f"register-address-{silent_id}": "Ordforande@Tysta.example", "register-seats": "2"})
     html = response.get_data(as_text=True)
     assert "1 invitation sent." in html
-    assert "nobody in the register can be reached for them: Tysta föreningen" in html
-    assert count(app, Invitation) == 1
+    assert response.request.path == url
+    assert [mail["To"] for mail in send_mail()] == ["ordforande@tysta.example"]
+    invitation = invitation_of(app, scenario, silent_id)
+    assert (invitation.email, invitation.seats) == ("ordforande@tysta.example", 2)
+
+    # Sent again, it reaches the same address and keeps its two seats.
+    page = client.get(url).get_data(as_text=True)
+    assert f'name="register-address-{silent_id}"' not in page
+    submit_form(client, url, action=f"/invitations/{invitation.id}/send-again")
+    assert [mail["To"] for mail in send_mail()[1:]] == ["ordforande@tysta.example"]
+    assert invitation_of(app, scenario, silent_id).seats == 2
+
+
+def test_members_without_an_address_are_listed_before_inviting_all(app, client, send_mail):
+    scenario = make_scenario(app)
+    silent_id = silent_organisation(app)
+    with app.app_context():
+        forum_id = db.session.get(Meeting, scenario.meeting).forum_id
+        db.session.add(ForumMember(forum_id=forum_id, organisation_id=silent_id, status=ForumMemberStatus.MEMBER))
+        db.session.commit()
+    sign_in_as(client, scenario.organiser)
+    url = f"/meetings/{scenario.meeting}/invitations"
+    page = client.get(url).get_data(as_text=True)
+    assert "2 members cannot be reached yet" in page  # Tysta föreningen and Ny förening
+    assert f'name="members-address-{silent_id}"' in page and f'name="members-address-{scenario.pending}"' in page
+    response = submit_form(client, url, action="/invitations/members", follow_redirects=True,
+                           **{f"members-address-{silent_id}": "styrelsen@tysta.example"})
+    html = response.get_data(as_text=True)
+    assert "4 invitations sent." in html
+    assert "nobody in the register can be reached for them: Ny förening" in html  # left empty: told again
+    assert "styrelsen@tysta.example" in [mail["To"] for mail in send_mail()]
+
+
+def test_filters_and_messages_survive_a_post(app, client, send_mail):
+    scenario = make_scenario(app)
+    sign_in_as(client, scenario.organiser)
+    url = f"/meetings/{scenario.meeting}/invitations?area=kultur&municipality=2584"
+    response = submit_form(client, url, action="/invitations/organisations",
+                           **{"register-organisation": [str(scenario.scouts)]})
+    location = response.headers["Location"]
+    assert "area=kultur" in location and "municipality=2584" in location
+    assert location.endswith("#messages")  # the page opens where the message is
+    html = client.get(location).get_data(as_text=True)
+    assert 'id="messages"' in html and "1 invitation sent." in html
+    assert '<option selected value="kultur">' in html or 'value="kultur" selected' in html
 
 
 def test_choosing_nothing_from_the_register_is_an_error_beside_the_list(app, client):
@@ -754,3 +827,12 @@ def test_the_worker_runs_the_reminder_job(app):
 
     scheduler = build_scheduler(app, blocking=False)
     assert scheduler.get_job("core.send_invitation_reminders") is not None
+
+
+def test_inviting_again_keeps_the_seats_offered_unless_a_number_is_given(app, send_mail):
+    scenario = make_scenario(app)
+    invite_members(app, scenario, seats=2)
+    invite_members(app, scenario, seats=None)  # the form's seats left empty
+    assert invitation_of(app, scenario, scenario.red_cross).seats == 2
+    invite_members(app, scenario, seats=5)
+    assert invitation_of(app, scenario, scenario.red_cross).seats == 5

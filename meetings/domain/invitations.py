@@ -194,34 +194,72 @@ def inviting_problem(meeting: Meeting, now: datetime | None = None) -> Message |
 
 
 def invite_organisations(meeting: Meeting, organisations: Iterable[Organisation], seats: int | None,
-                         by: Person | None, now: datetime | None = None) -> InvitationsSent:
-    """Invite organisations; their representatives (or, lacking any, the contact address) get the e-mail.
+                         by: Person | None, now: datetime | None = None,
+                         addresses: dict[int, str] | None = None) -> InvitationsSent:
+    """Invite organisations: the e-mail reaches each through ``organisation_recipients``.
 
+    ``addresses`` maps an organisation's id to an address the organiser gave for one that the
+    register cannot reach; it is kept on the invitation, so reminders and "send again" reach the
+    same address. Organisations that still cannot be reached are left out and listed in the result.
     Commits. An organisation invited before and not yet answering gets the same link again (with
     the new number of seats); one that answered is left alone.
     """
     now = now or utcnow()
     _check_may_invite(meeting, now)
+    addresses = {key: value.strip().lower() for key, value in (addresses or {}).items() if value.strip()}
     result = InvitationsSent()
     for organisation in organisations:
-        recipients = _organisation_recipients(meeting, organisation)
+        invitation = db.session.scalar(select(Invitation).where(
+            Invitation.meeting_id == meeting.id, Invitation.organisation_id == organisation.id))
+        address = addresses.get(organisation.id) or (invitation.email if invitation is not None else None)
+        recipients = organisation_recipients(meeting, organisation, address)
         if not recipients:
             result.unreachable.append(organisation)
             continue
-        invitation = db.session.scalar(select(Invitation).where(
-            Invitation.meeting_id == meeting.id, Invitation.organisation_id == organisation.id))
-        _invite(meeting, invitation, recipients, seats, by, now, result, organisation=organisation)
+        if organisation.id in addresses:
+            _check_address_free(meeting, addresses[organisation.id], organisation)
+        _invite(meeting, invitation, recipients, seats, by, now, result, organisation=organisation,
+                email=addresses.get(organisation.id))
     _commit_invitations()
     return result
 
 
+def _check_address_free(meeting: Meeting, address: str, organisation: Organisation) -> None:
+    other = db.session.scalar(select(Invitation).where(
+        Invitation.meeting_id == meeting.id, Invitation.email == address,
+        or_(Invitation.organisation_id.is_(None), Invitation.organisation_id != organisation.id)))
+    if other is not None:
+        db.session.rollback()
+        raise InvitingRefused(_l("%(email)s already has an invitation to this meeting of its own. Nothing was "
+                                 "sent; give %(name)s another address.", email=address, name=organisation.name))
+
+
+def unreachable_organisations(meeting: Meeting, organisations: Iterable[Organisation]) -> set[int]:
+    """The ids of those among ``organisations`` that an invitation could not reach: nobody represents
+    them, the register has no e-mail address for them, and no invitation of theirs has an address."""
+    candidates = {o.id: o for o in organisations if not o.contact_email}
+    if not candidates:
+        return set()
+    ids = list(candidates)
+    reachable = set(db.session.scalars(select(Membership.organisation_id).where(
+        Membership.organisation_id.in_(ids), Membership.role == MembershipRole.REPRESENTATIVE)))
+    reachable |= set(db.session.scalars(select(ForumRepresentative.organisation_id).where(
+        ForumRepresentative.forum_id == meeting.forum_id, ForumRepresentative.organisation_id.in_(ids))))
+    reachable |= set(db.session.scalars(select(Invitation.organisation_id).where(
+        Invitation.meeting_id == meeting.id, Invitation.organisation_id.in_(ids), Invitation.email.is_not(None))))
+    return set(ids) - reachable
+
+
 def invite_forum_members(meeting: Meeting, seats: int | None, by: Person | None,
-                         now: datetime | None = None) -> InvitationsSent:
-    members = db.session.scalars(
+                         now: datetime | None = None, addresses: dict[int, str] | None = None) -> InvitationsSent:
+    return invite_organisations(meeting, forum_member_organisations(meeting), seats, by, now, addresses)
+
+
+def forum_member_organisations(meeting: Meeting) -> list[Organisation]:
+    return list(db.session.scalars(
         select(Organisation).join(ForumMember, ForumMember.organisation_id == Organisation.id)
         .where(ForumMember.forum_id == meeting.forum_id, ForumMember.status == ForumMemberStatus.MEMBER)
-        .order_by(Organisation.sort_key, Organisation.id))
-    return invite_organisations(meeting, list(members), seats, by, now)
+        .order_by(Organisation.sort_key, Organisation.id)))
 
 
 def invite_emails(meeting: Meeting, emails: Iterable[str], by: Person | None, seats: int | None = None,
@@ -280,13 +318,19 @@ def _invite(meeting: Meeting, invitation: Invitation | None, recipients: list[tu
         db.session.add(invitation)
         result.new.append(invitation)
     else:
-        invitation.seats = seats
+        if email:
+            invitation.email = email
         result.sent_again.append(invitation)
+        if seats is not None:  # an empty number keeps the seats offered before
+            invitation.seats = seats
     _queue_invitation_mail(invitation, recipients, "invitation")
 
 
-def _organisation_recipients(meeting: Meeting, organisation: Organisation) -> list[tuple[str, str | None]]:
-    """Those who speak for the organisation in the forum, if it named any; else all its representatives."""
+def organisation_recipients(meeting: Meeting, organisation: Organisation,
+                            address: str | None = None) -> list[tuple[str, str | None]]:
+    """Who gets an organisation's invitation: those who speak for it in the forum, if it named any;
+    else all its representatives; else the e-mail address in the register; else ``address``, one the
+    organiser gave. Pairs of (address, language); empty when the organisation cannot be reached."""
     people = list(db.session.scalars(
         select(Person).join(ForumRepresentative, ForumRepresentative.person_id == Person.id)
         .where(ForumRepresentative.forum_id == meeting.forum_id,
@@ -301,12 +345,14 @@ def _organisation_recipients(meeting: Meeting, organisation: Organisation) -> li
         return [(person.email, person.locale) for person in people]
     if organisation.contact_email:
         return [(organisation.contact_email, None)]
+    if address:
+        return [(address, _known_locale(address))]
     return []
 
 
 def _recipients(invitation: Invitation) -> list[tuple[str, str | None]]:
     if invitation.organisation is not None:
-        return _organisation_recipients(invitation.meeting, invitation.organisation)
+        return organisation_recipients(invitation.meeting, invitation.organisation, invitation.email)
     return [(invitation.email, _known_locale(invitation.email))]
 
 

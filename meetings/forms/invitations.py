@@ -94,6 +94,27 @@ class InviteEmailsForm(FlaskForm):
         self.addresses = [line.lower() for line in lines]
 
 
+def typed_addresses(formdata, prefix: str, organisation_ids) -> tuple[dict[int, str], dict[int, str], dict[int, str]]:
+    """Addresses the organiser typed for organisations the register cannot reach, from the fields
+    ``<prefix>-address-<organisation id>``: (as typed, the valid ones, an error per bad one)."""
+    typed, valid, errors = {}, {}, {}
+    for organisation_id in organisation_ids:
+        value = (formdata.get(f"{prefix}-address-{organisation_id}") or "").strip()
+        if not value:
+            continue
+        typed[organisation_id] = value
+        try:
+            validate_email(value, check_deliverability=False)
+        except EmailNotValidError:
+            errors[organisation_id] = str(_l("Enter an e-mail address like name@example.org."))
+        else:
+            if len(value) > 254:
+                errors[organisation_id] = str(_l("The address is too long."))
+            else:
+                valid[organisation_id] = value.lower()
+    return typed, valid, errors
+
+
 class RegisterFilterForm(FlaskForm):
     """Narrows the register's list by subject area and municipality, as a plain GET."""
 

@@ -22,9 +22,10 @@ from ..forms.invitations import (
     InviteMembersForm,
     InviteOrganisationsForm,
     RegisterFilterForm,
+    typed_addresses,
 )
 from ..i18n import current_language
-from ..models import ForumMemberStatus, Invitation, InvitationStatus, Meeting, ParticipationMode, utcnow
+from ..models import Invitation, InvitationStatus, Meeting, ParticipationMode, utcnow
 from ..text import render_markdown
 
 bp = Blueprint("invitations", __name__)
@@ -41,9 +42,15 @@ def _managed_meeting(meeting_id: int) -> Meeting:
     return meeting
 
 
+def _filters() -> dict[str, str]:
+    """The register's filters as they are in the address, so that a post and its answer keep them."""
+    return {key: request.args[key] for key in ("area", "municipality") if request.args.get(key)}
+
+
 def _overview(meeting: Meeting, members_form: InviteMembersForm | None = None,
               register_form: InviteOrganisationsForm | None = None,
-              emails_form: InviteEmailsForm | None = None, status: int = 200):
+              emails_form: InviteEmailsForm | None = None, typed: dict[int, str] | None = None,
+              address_errors: dict[int, str] | None = None, status: int = 200):
     """The overview page, with any form that was sent back with errors kept as typed."""
     now = utcnow()
     rows = domain.invitation_overview(meeting, now)
@@ -52,18 +59,23 @@ def _overview(meeting: Meeting, members_form: InviteMembersForm | None = None,
     filter_form.set_choices(areas, municipalities)
     area, municipality = filter_form.chosen()
     register_form = register_form or InviteOrganisationsForm(prefix="register", formdata=None)
-    members = [m for m in meeting.forum.members if m.status == ForumMemberStatus.MEMBER]
+    members = domain.forum_member_organisations(meeting)
+    candidates = domain.organisations_to_choose(meeting, area, municipality)
+    invited_ids = domain.invited_organisation_ids(meeting)
+    unreachable = domain.unreachable_organisations(meeting, members + candidates)
     page = render_template(
         "invitations/overview.html", meeting=meeting, rows=rows, counts=domain.state_counts(rows),
         states=domain.InvitationState, problem=domain.inviting_problem(meeting, now),
         members_form=members_form or InviteMembersForm(prefix="members", formdata=None),
         register_form=register_form, emails_form=emails_form or InviteEmailsForm(prefix="emails", formdata=None),
         filter_form=filter_form, filtered=bool(area or municipality), member_count=len(members),
-        candidates=domain.organisations_to_choose(meeting, area, municipality),
-        invited_ids=domain.invited_organisation_ids(meeting), resend_form=EmptyForm(),
+        unreachable_members=[m for m in members if m.id in unreachable and m.id not in invited_ids],
+        candidates=candidates, unreachable=unreachable, typed=typed or {}, address_errors=address_errors or {},
+        invited_ids=invited_ids, resend_form=EmptyForm(), filters=_filters(),
         closes_at=domain.registration_closes(meeting),
         # base.html marks the page title when the form sent back has errors
-        form=next((f for f in (members_form, register_form, emails_form) if f is not None and f.errors), None))
+        form=next((f for f in (members_form, register_form, emails_form) if f is not None and f.errors), None)
+        or (register_form if address_errors else None))
     return page, status
 
 
@@ -78,9 +90,12 @@ def overview(meeting_id: int):
 def invite_members(meeting_id: int):
     meeting = _managed_meeting(meeting_id)
     form = InviteMembersForm(prefix="members")
-    if not form.validate_on_submit():
-        return _overview(meeting, members_form=form, status=400)
-    return _invite(meeting, lambda: domain.invite_forum_members(meeting, form.seats.data, g.person))
+    unreachable = domain.unreachable_organisations(meeting, domain.forum_member_organisations(meeting))
+    typed, addresses, errors = typed_addresses(request.form, "members", unreachable)
+    if not form.validate_on_submit() or errors:
+        return _overview(meeting, members_form=form, typed=typed, address_errors=errors, status=400)
+    return _invite(meeting, lambda: domain.invite_forum_members(meeting, form.seats.data, g.person,
+                                                                addresses=addresses))
 
 
 @bp.post("/meetings/<int:meeting_id>/invitations/organisations")
@@ -90,10 +105,24 @@ def invite_organisations(meeting_id: int):
     form = InviteOrganisationsForm(prefix="register")
     choices = {o.id: o for o in domain.organisations_to_choose(meeting)}
     form.set_choices(list(choices.values()))
-    if not form.validate_on_submit():
-        return _overview(meeting, register_form=form, status=400)
+    unreachable = domain.unreachable_organisations(meeting, choices.values())
+    typed, addresses, errors = typed_addresses(request.form, "register", unreachable)
+    # Typing an address for an organisation chooses it.
+    form.organisation.data = sorted(set(form.organisation.data or []) | set(typed))
+    valid = form.validate_on_submit()
+    for organisation_id in form.organisation.data or []:
+        if organisation_id in unreachable and organisation_id not in typed:
+            errors[organisation_id] = _("Nobody can be reached at %(name)s through the register: add an e-mail "
+                                        "address, or leave it unchosen.", name=choices[organisation_id].name)
+    if errors:
+        form.organisation.errors = list(form.organisation.errors or []) + [
+            _("%(name)s: %(problem)s", name=choices[organisation_id].name, problem=problem)
+            if organisation_id in typed else problem for organisation_id, problem in errors.items()]
+    if not valid or errors:
+        return _overview(meeting, register_form=form, typed=typed, address_errors=errors, status=400)
     chosen = [choices[organisation_id] for organisation_id in form.organisation.data]
-    return _invite(meeting, lambda: domain.invite_organisations(meeting, chosen, form.seats.data, g.person))
+    return _invite(meeting, lambda: domain.invite_organisations(meeting, chosen, form.seats.data, g.person,
+                                                                addresses=addresses))
 
 
 @bp.post("/meetings/<int:meeting_id>/invitations/emails")
@@ -120,7 +149,12 @@ def send_again(meeting_id: int, invitation_id: int):
     else:
         flash(ngettext("The invitation was sent again (%(num)d e-mail).",
                        "The invitation was sent again (%(num)d e-mails).", count), "success")
-    return redirect(url_for("invitations.overview", meeting_id=meeting.id))
+    return _back_to_overview(meeting)
+
+
+def _back_to_overview(meeting: Meeting):
+    """The overview with the filters kept, opened at the messages (the top of the page)."""
+    return redirect(url_for("invitations.overview", meeting_id=meeting.id, _anchor="messages", **_filters()))
 
 
 def _invite(meeting: Meeting, send):
@@ -128,9 +162,9 @@ def _invite(meeting: Meeting, send):
         result = send()
     except domain.InvitingRefused as refused:
         flash(refused.message, "error")
-        return redirect(url_for("invitations.overview", meeting_id=meeting.id))
+        return _back_to_overview(meeting)
     _report(result)
-    return redirect(url_for("invitations.overview", meeting_id=meeting.id))
+    return _back_to_overview(meeting)
 
 
 def _report(result: domain.InvitationsSent) -> None:
