@@ -112,18 +112,21 @@ def submit_form(client, page_url: str, *, action: str | None = None, button: str
                 follow_redirects: bool = False, environ_base: dict | None = None, **changes):
     """Open ``page_url`` and send one of its forms as a browser would, after the user's ``changes``.
 
-    The form is the one whose action contains ``action`` (default: the first POST form without an
-    action or posting to the page itself). A change may only touch a field the form has: text is
-    typed into a text field or textarea, a radio or option is chosen among those offered, a checkbox
-    is ticked with True and cleared with False. ``button`` names the submit button pressed;
-    ``environ_base`` sets the request's environment (``REMOTE_ADDR`` for another visitor).
+    The form is the one whose action contains ``action``, else the one with the submit button
+    ``button``, else the first POST form without an action or posting to the page itself. A change
+    may only touch a field the form has: text is typed into a text field or textarea, a radio or
+    option is chosen among those offered, a checkbox is ticked with True and cleared with False.
+    ``button`` names the submit button pressed; ``environ_base`` sets the request's environment
+    (``REMOTE_ADDR`` for another visitor).
     """
     environ_base = environ_base or {}
     page = client.get(page_url, environ_base=environ_base)
     assert page.status_code == 200, f"{page_url} answered {page.status_code}"
     forms = [f for f in html_forms(page.get_data(as_text=True)) if f.method == "post"]
     path = urlsplit(page_url).path
-    if action is None:
+    if action is None and button is not None:
+        form = next((f for f in forms if any(name == button for name, _ in f.buttons)), None)
+    elif action is None:
         form = next((f for f in forms if f.action in ("", page_url, path)), None)
     else:
         form = next((f for f in forms if action in f.action), None)
@@ -143,7 +146,7 @@ def submit_form(client, page_url: str, *, action: str | None = None, button: str
     if button is not None:
         assert any(name == button for name, _ in form.buttons), f"no button {button!r}"
         data.add(button, dict(form.buttons)[button])
-    return client.post(urljoin(page_url, form.action), data=data, follow_redirects=follow_redirects,
+    return client.post(urljoin(page_url, form.action.split("#")[0]), data=data, follow_redirects=follow_redirects,
                        environ_base=environ_base)
 
 

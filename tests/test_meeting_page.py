@@ -236,8 +236,12 @@ def test_a_registered_person_sees_their_status_and_can_cancel_from_the_page(app,
 
     page = client.get(f"/meetings/{meeting_id}/my-registration", headers=ENGLISH)
     assert page.status_code == 200
-    response = client.post(f"/meetings/{meeting_id}/my-registration", headers=ENGLISH, data={
+    asked = client.post(f"/meetings/{meeting_id}/my-registration", headers=ENGLISH, data={
         "cancel-csrf_token": csrf_token(page.get_data(as_text=True)), "cancel-submit": "1"})
+    assert "Do you want to cancel your registration?" in asked.get_data(as_text=True)  # asked once
+    response = client.post(f"/meetings/{meeting_id}/my-registration", headers=ENGLISH, data={
+        "cancel-csrf_token": csrf_token(asked.get_data(as_text=True)), "cancel-confirm": "yes",
+        "cancel-submit": "1"})
     assert response.status_code == 302
     with app.app_context():
         statuses = dict(db.session.execute(select(Registration.person_id, Registration.status)).all())

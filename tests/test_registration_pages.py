@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
+from meetings.domain.registration import Refusal, RegistrationRefused, undo_cancel
 from meetings.extensions import db
 from meetings.models import MeetingFormat, Person, Registration, RegistrationStatus
 from meetings.testing import html_part, text_part
-from tests.conftest import csrf_token, sign_in_as, submit_form
+from tests.conftest import csrf_token, html_forms, sign_in_as, submit_form
 from tests.test_registration import make_meeting, make_people
 
 MANAGE_LINK = re.compile(r"http://localhost/registrations/([A-Za-z0-9_\-]+)")
@@ -95,11 +97,64 @@ def test_switch_mode_and_cancel_by_the_link(client, app, send_mail):
     page = client.get(f"/registrations/{token}").get_data(as_text=True)
     assert "https://meet.example.org/a" in page
 
-    client.post(f"/registrations/{token}", data={"cancel-csrf_token": csrf_token(page), "cancel-submit": "1"})
+    asked = submit_form(client, f"/registrations/{token}", button="cancel-submit")
+    assert asked.status_code == 200 and "Vill du avboka din anmälan?" in asked.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Registration)).status == RegistrationStatus.CONFIRMED  # only asked
+    answer = client.post(f"/registrations/{token}", data=dict(html_forms(asked.get_data(as_text=True))[-1].fields)
+                         | {"cancel-submit": "1"})
+    assert answer.status_code == 302
     with app.app_context():
         registration = db.session.scalar(select(Registration))
         assert registration.status == RegistrationStatus.CANCELLED
         assert registration.meeting.confirmed_online == 0
+
+
+def cancel_by_link(client, token: str):
+    """Press "cancel", then "yes" on the question the page asks, as a browser does."""
+    asked = client.get(f"/registrations/{token}")
+    first = submit_form(client, f"/registrations/{token}", button="cancel-submit")
+    assert asked.status_code == 200 and first.status_code == 200
+    (confirm,) = [f for f in html_forms(first.get_data(as_text=True))
+                  if any(name == "cancel-submit" for name, _ in f.buttons)]
+    assert ("cancel-confirm", "yes") in confirm.fields
+    return client.post(f"/registrations/{token}", data=dict(confirm.fields) | {"cancel-submit": "1"},
+                       follow_redirects=True)
+
+
+def test_a_cancellation_can_be_undone_while_the_place_is_free(client, app, send_mail):
+    meeting_id = make_meeting(app, capacity=1)
+    (person_id,) = make_people(app, 1)
+    sign_in_as(client, person_id)
+    register_through_page(client, meeting_id)
+    token = MANAGE_LINK.search(text_part(send_mail()[0])).group(1)
+    html = cancel_by_link(client, token).get_data(as_text=True)
+    assert "Din anmälan är avbokad" in html and 'name="undo-submit"' in html
+
+    back = submit_form(client, f"/registrations/{token}", button="undo-submit", follow_redirects=True)
+    assert "Din anmälan gäller igen" in back.get_data(as_text=True)
+    with app.app_context():
+        registration = db.session.scalar(select(Registration))
+        assert registration.status == RegistrationStatus.CONFIRMED and registration.meeting.confirmed_on_site == 1
+
+
+def test_no_undo_once_the_place_has_gone_to_the_waiting_list(client, app, send_mail):
+    meeting_id = make_meeting(app, capacity=1)
+    first, second = make_people(app, 2)
+    sign_in_as(client, first)
+    register_through_page(client, meeting_id)
+    sign_in_as(client, second)
+    register_through_page(client, meeting_id)  # waiting
+    token = MANAGE_LINK.search(text_part(send_mail()[0])).group(1)
+    html = cancel_by_link(client, token).get_data(as_text=True)
+    assert "Din anmälan är avbokad." in html and 'name="undo-submit"' not in html
+    with app.app_context():
+        statuses = dict(db.session.execute(select(Registration.person_id, Registration.status)).all())
+        assert statuses == {first: RegistrationStatus.CANCELLED, second: RegistrationStatus.CONFIRMED}
+        registration = db.session.scalar(select(Registration).where(Registration.person_id == first))
+        with pytest.raises(RegistrationRefused) as refused:
+            undo_cancel(registration)
+        assert refused.value.refusal == Refusal.PLACE_TAKEN
 
 
 def test_a_forged_manage_link_is_not_found(client, app):

@@ -55,6 +55,7 @@ class Refusal(StrEnum):
     SEATS_USED = "seats_used"
     MEMBERS_ONLY = "members_only"
     NOT_REPRESENTATIVE = "not_representative"
+    PLACE_TAKEN = "place_taken"
 
 
 REFUSAL_MESSAGES = {
@@ -68,6 +69,8 @@ REFUSAL_MESSAGES = {
     Refusal.SEATS_USED: _l("Your organisation has used all the seats it was offered for this meeting."),
     Refusal.MEMBERS_ONLY: _l("This meeting is for the forum's member organisations and invited guests only."),
     Refusal.NOT_REPRESENTATIVE: _l("You can only register on behalf of an organisation you represent."),
+    Refusal.PLACE_TAKEN: _l("Your place has gone to someone else in the meantime, so the cancellation cannot be "
+                            "undone. You can register again to join the waiting list."),
 }
 
 
@@ -325,6 +328,50 @@ def cancel(registration: Registration, now: datetime | None = None, commit: bool
     if commit:
         db.session.commit()
     return promoted
+
+
+def may_undo_cancel(registration: Registration, now: datetime | None = None) -> bool:
+    """A cancelled registration can be taken back while registration is open and its place is still
+    free: a seat in the same way of taking part, within its invitation's seats."""
+    meeting = registration.meeting
+    if registration.status != RegistrationStatus.CANCELLED or registration_window_problem(meeting, now or utcnow()):
+        return False
+    if registration.mode not in offered_modes(meeting):
+        return False
+    db.session.refresh(meeting, ["confirmed_on_site", "confirmed_online"])
+    used = meeting.confirmed_on_site if registration.mode == ParticipationMode.ON_SITE else meeting.confirmed_online
+    limit = meeting.capacity if registration.mode == ParticipationMode.ON_SITE else meeting.online_capacity
+    if limit is not None and used >= limit:
+        return False
+    return _take_organisation_seat(registration.invitation, meeting.id, registration.organisation_id)
+
+
+def undo_cancel(registration: Registration, now: datetime | None = None) -> Registration:
+    """Take back a cancellation while the place is free: the registration is confirmed again, with
+    its check-in code and manage link unchanged. Commits; raises RegistrationRefused otherwise."""
+    now = now or utcnow()
+    meeting = registration.meeting
+    problem = registration_window_problem(meeting, now)
+    if problem is not None:
+        raise RegistrationRefused(problem)
+    if registration.status != RegistrationStatus.CANCELLED:
+        return registration
+    if not may_undo_cancel(registration, now) or not _take_seat(meeting.id, registration.mode):
+        db.session.rollback()
+        raise RegistrationRefused(Refusal.PLACE_TAKEN)
+    # Conditional, so that two clicks on "undo" take only one seat.
+    claimed = db.session.execute(
+        update(Registration)
+        .where(Registration.id == registration.id, Registration.status == RegistrationStatus.CANCELLED)
+        .values(status=RegistrationStatus.CONFIRMED, cancelled_at=None, waiting_since=None)
+        .execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        return registration
+    db.session.refresh(registration)
+    hook().registration_changed(registration=registration, previous_status=RegistrationStatus.CANCELLED)
+    db.session.commit()
+    return registration
 
 
 def switch_mode(registration: Registration, mode: ParticipationMode, now: datetime | None = None,

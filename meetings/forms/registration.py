@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional
 
@@ -74,4 +74,10 @@ class ChangeModeForm(FlaskForm):
 
 
 class CancelRegistrationForm(FlaskForm):
-    """Only the CSRF token: cancelling is one button."""
+    """Cancelling asks once: the first press shows the question, the second (with ``confirm``) cancels."""
+
+    confirm = HiddenField()
+
+
+class UndoCancelForm(FlaskForm):
+    """Only the CSRF token: taking back a cancellation is one button."""

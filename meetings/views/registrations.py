@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
@@ -12,12 +14,14 @@ from ..domain.registration import (
     RegistrationRefused,
     cancel,
     may_register,
+    may_undo_cancel,
     offered_modes,
     register,
     register_by_address,
     registration_by_manage_token,
     registration_window_problem,
     switch_mode,
+    undo_cancel,
 )
 from ..extensions import db, limiter
 from ..forms.registration import (
@@ -25,10 +29,19 @@ from ..forms.registration import (
     ChangeModeForm,
     OpenRegistrationForm,
     RegistrationForm,
+    UndoCancelForm,
     mode_choices,
 )
 from ..i18n import current_language
-from ..models import Meeting, MembershipRole, Organisation, ParticipationMode, RegistrationStatus, utcnow
+from ..models import (
+    Meeting,
+    MembershipRole,
+    Organisation,
+    ParticipationMode,
+    Registration,
+    RegistrationStatus,
+    utcnow,
+)
 
 bp = Blueprint("registrations", __name__)
 
@@ -116,6 +129,53 @@ def sent(meeting_id: int):
     return render_template("registrations/sent.html", meeting=meeting, email=sent_to[1])
 
 
+@dataclass
+class ChangeForms:
+    """The forms of registrations/_change.html, shared by the manage page and the signed-in page."""
+
+    mode_form: ChangeModeForm
+    cancel_form: CancelRegistrationForm
+    undo_form: UndoCancelForm
+    confirm_cancel: bool = False  # the first press on "cancel": the page asks once
+
+
+def change_forms(registration: Registration) -> ChangeForms:
+    mode_form = ChangeModeForm(prefix="mode")
+    mode_form.mode.choices = mode_choices(offered_modes(registration.meeting))
+    return ChangeForms(mode_form, CancelRegistrationForm(prefix="cancel"), UndoCancelForm(prefix="undo"))
+
+
+def handle_change(registration: Registration, forms: ChangeForms, here: str):
+    """Change, cancel (after asking once) or take back a cancellation; a redirect when something was
+    done, else None with ``forms`` ready to show."""
+    try:
+        if request.method == "POST" and "cancel-submit" in request.form and forms.cancel_form.validate_on_submit():
+            if forms.cancel_form.confirm.data != "yes":
+                forms.confirm_cancel = True
+                return None
+            cancel(registration)
+            if may_undo_cancel(registration):
+                flash(_("Your registration is cancelled. You can undo this while your place is still free."),
+                      "success")
+            else:
+                flash(_("Your registration is cancelled."), "success")
+            return redirect(here)
+        if request.method == "POST" and "undo-submit" in request.form and forms.undo_form.validate_on_submit():
+            undo_cancel(registration)
+            flash(_("Your registration is back: you have your place again."), "success")
+            return redirect(here)
+        if request.method == "POST" and "mode-submit" in request.form and forms.mode_form.validate_on_submit():
+            switch_mode(registration, ParticipationMode(forms.mode_form.mode.data))
+            flash(_("Your registration was changed."), "success")
+            return redirect(here)
+    except RegistrationRefused as refused:
+        flash(refused.message, "error")
+    if not forms.mode_form.is_submitted():
+        forms.mode_form.mode.data = registration.mode.value
+    db.session.refresh(registration)
+    return None
+
+
 @bp.route("/registrations/<token>", methods=["GET", "POST"])
 @limiter.limit("60 per 15 minutes", methods=["POST"])
 def manage(token: str):
@@ -123,25 +183,12 @@ def manage(token: str):
     if registration is None:
         abort(404)
     meeting = registration.meeting
-    mode_form = ChangeModeForm(prefix="mode")
-    mode_form.mode.choices = mode_choices(offered_modes(meeting))
-    cancel_form = CancelRegistrationForm(prefix="cancel")
-    try:
-        if request.method == "POST" and "cancel-submit" in request.form and cancel_form.validate_on_submit():
-            cancel(registration)
-            flash(_("Your registration is cancelled."), "success")
-            return redirect(url_for("registrations.manage", token=token))
-        if request.method == "POST" and "mode-submit" in request.form and mode_form.validate_on_submit():
-            switch_mode(registration, ParticipationMode(mode_form.mode.data))
-            flash(_("Your registration was changed."), "success")
-            return redirect(url_for("registrations.manage", token=token))
-    except RegistrationRefused as refused:
-        flash(refused.message, "error")
-    if not mode_form.is_submitted():
-        mode_form.mode.data = registration.mode.value
-    db.session.refresh(registration)
+    forms = change_forms(registration)
+    done = handle_change(registration, forms, url_for("registrations.manage", token=token))
+    if done is not None:
+        return done
     return render_template("registrations/manage.html", registration=registration, meeting=meeting,
-                           mode_form=mode_form, cancel_form=cancel_form,
-                           can_change=utcnow() < meeting.starts_at,
+                           forms=forms, can_change=utcnow() < meeting.starts_at,
+                           may_undo=may_undo_cancel(registration),
                            online_url=meeting.online_url if registration.status == RegistrationStatus.CONFIRMED
                            and registration.mode == ParticipationMode.ONLINE else None)

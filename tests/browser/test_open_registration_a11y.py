@@ -4,9 +4,12 @@ Swedish and English at desktop and phone widths."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
-from .support import DESKTOP, PHONE, assert_accessible, open_checked
+from .conftest import _seed
+from .support import DESKTOP, PHONE, Site, assert_accessible, live_site, open_checked, sign_in_as
 
 pytestmark = pytest.mark.browser
 
@@ -14,6 +17,25 @@ LANGUAGES = ["sv", "en"]
 PHONE_360 = {"width": 360, "height": 740}
 WIDTHS = (DESKTOP, PHONE_360, PHONE)
 REGISTER = {"sv": "Anmäl dig till mötet", "en": "Register for the meeting"}
+REPRESENTATIVE = "Rut Representant"
+
+
+def _seed_registration(ids: dict) -> dict:
+    """The shared data, with the representative registered for the coming meeting."""
+    from meetings.domain.registration import register
+    from meetings.extensions import db
+    from meetings.models import Meeting, ParticipationMode, Person
+
+    register(db.session.get(Meeting, ids["upcoming"]), db.session.get(Person, ids["representative"]),
+             ParticipationMode.ON_SITE, notify=False)
+    return ids
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, _database_for_session) -> Iterator[Site]:
+    with live_site(tmp_path_factory, _database_for_session, "open_registration",
+                   lambda: _seed_registration(_seed())) as served:
+        yield served
 
 
 def main_frame_loads(page) -> list[str]:
@@ -72,3 +94,25 @@ def test_the_open_registration_form_passes_axe_and_fits_a_phone(new_page, site, 
     if then is not register_and_arrive:
         assert page.locator("input[name=website]").is_hidden()  # the robots' field is not seen by people
     assert_accessible(page, f"open registration form in {language}", WIDTHS)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_cancelling_asks_once_and_can_be_undone(new_page, site, language):
+    page = new_page(language=language)
+    sign_in_as(page, site, REPRESENTATIVE)
+    page.goto(site(f"/meetings/{site.ids['upcoming']}/my-registration"))
+    page.locator("button[name=cancel-submit]").click()
+    page.wait_for_load_state()
+    assert page.locator(".confirm-cancel").count() == 1, "cancelling did not ask first"
+    assert_accessible(page, f"the question before cancelling in {language}", WIDTHS)
+    page.set_viewport_size(DESKTOP)
+
+    page.locator(".confirm-cancel button[name=cancel-submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("button[name=undo-submit]").count() == 1, "no way to undo"
+    assert_accessible(page, f"a cancelled registration that can be undone in {language}", WIDTHS)
+    page.set_viewport_size(DESKTOP)
+
+    page.locator("button[name=undo-submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("button[name=cancel-submit]").count() == 1  # registered again: it can be cancelled
