@@ -48,7 +48,7 @@ from meetings.models import (
     utcnow,
 )
 from meetings.testing import html_part, text_part
-from tests.conftest import csrf_token, sign_in_as, submit_form
+from tests.conftest import csrf_token, html_forms, sign_in_as, submit_form
 
 ON_SITE, ONLINE = ParticipationMode.ON_SITE, ParticipationMode.ONLINE
 ANSWER_LINK = re.compile(r"http://localhost/invitation/([A-Za-z0-9_\-]+)")
@@ -542,19 +542,55 @@ def test_rows_with_missing_details_are_shown_beside_the_fields(app, client):
     assert count(app, Registration) == 0
 
 
-def test_more_rows_can_be_added_without_javascript_up_to_the_seats(app, client):
+def test_a_second_person_is_asked_for_without_javascript_up_to_the_seats(app, client):
     scenario = make_scenario(app)
-    invite_members(app, scenario, seats=7)
+    invite_members(app, scenario, seats=3)
     token = token_for(app, scenario, scenario.reading)
     html = answer_page(client, token).get_data(as_text=True)
-    assert 'name="attendees-4-name"' in html and 'name="attendees-5-name"' not in html
-    response = post_answer(client, token, "yes", [ANNA], **{"more-rows": "1"})
+    assert 'name="attendees-0-name"' in html and 'name="attendees-1-name"' not in html  # one person at first
+    url = f"/invitation/{token}"
+    response = submit_form(client, url, button="more-rows", answer="yes", **{
+        "attendees-0-name": "Anna Andersson", "attendees-0-email": "anna@redcross.example",
+        "attendees-0-mode": "on_site"})
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert 'name="attendees-6-name"' in html and 'name="attendees-7-name"' not in html  # 7 seats
-    assert 'value="Anna Andersson"' in html
-    assert 'Room for more people' not in html
+    assert 'name="attendees-1-name"' in html and 'name="attendees-2-name"' not in html
+    assert 'value="Anna Andersson"' in html  # what was typed is kept
+    (form,) = [f for f in html_forms(html) if any(name == "more-rows" for name, _ in f.buttons)]
+    data = dict(form.fields) | {"attendees-1-name": "Bertil Berg", "attendees-1-email": "bertil@redcross.example",
+                                "attendees-1-mode": "online", "more-rows": "1"}
+    html = client.post(url, data=data).get_data(as_text=True)
+    assert 'name="attendees-2-name"' in html and "Add another person" not in html  # three seats: no more rows
     assert count(app, Registration) == 0
+
+
+def test_an_invited_address_is_filled_in_and_the_organisation_named_is_recorded(app, client, send_mail):
+    scenario = make_scenario(app)
+    with app.app_context():
+        invite_emails(db.session.get(Meeting, scenario.meeting), ["kim@byn.example"], None)
+    url = f"/invitation/{token_for(app, scenario, email='kim@byn.example')}"
+    html = answer_page(client, url.rsplit("/", 1)[1]).get_data(as_text=True)
+    assert 'value="kim@byn.example"' in html
+    assert 'autocomplete="name"' in html and 'autocomplete="email"' in html  # the browser may fill in the rest
+    response = submit_form(client, url, answer="yes", organisation_name="Byaföreningen Vittjärv", **{
+        "attendees-0-name": "Kim Bybo", "attendees-0-mode": "on_site"})
+    assert response.status_code == 302
+    with app.app_context():
+        registration = db.session.scalar(select(Registration))
+        assert registration.person.email == "kim@byn.example"
+        assert registration.organisation_label == "Byaföreningen Vittjärv"
+
+
+def test_every_registration_through_an_organisations_invitation_records_the_organisation(app, client, send_mail):
+    scenario = make_scenario(app)
+    invite_members(app, scenario)
+    token = token_for(app, scenario, scenario.reading)
+    html = answer_page(client, token).get_data(as_text=True)
+    assert 'name="organisation_name"' not in html  # the invitation names the organisation already
+    post_answer(client, token, "yes", [ANNA])
+    with app.app_context():
+        (registration,) = db.session.scalars(select(Registration)).all()
+        assert registration.organisation_id == scenario.reading
 
 
 def test_answering_no_and_changing_yes_to_no_frees_the_seats(app, client, send_mail):

@@ -383,13 +383,16 @@ def answer_problem(invitation: Invitation, now: datetime | None = None) -> Messa
 
 
 def answer_invitation(token: str, attending: bool, attendees: Sequence[Attendee] = (), *,
-                      locale: str | None = None, now: datetime | None = None) -> Invitation:
+                      locale: str | None = None, organisation_name: str = "",
+                      now: datetime | None = None) -> Invitation:
     """Store an answer: "yes" with the people who come, or "no". Commits, or stores nothing.
 
     Answering again replaces the earlier answer: people no longer named are cancelled (freeing
     their seats for the waiting list), those still named keep their place and get their mode and
     needs updated, new ones are registered. Everyone registered gets the usual confirmation
-    e-mail. ``locale`` is the language of people met here for the first time.
+    e-mail. ``locale`` is the language of people met here for the first time. Every registration
+    records the invited organisation, or for an invitation to an address the ``organisation_name``
+    given in the answer.
     Raises InvitationNotFound or AnswerRefused.
     """
     now = now or utcnow()
@@ -411,7 +414,8 @@ def answer_invitation(token: str, attending: bool, attendees: Sequence[Attendee]
                            .execution_options(synchronize_session=False))
         current = active_registrations(invitation)
         if attending:
-            _store_attendees(meeting, invitation, attendees, current, locale, now)
+            _store_attendees(meeting, invitation, attendees, current, locale, now,
+                             "" if invitation.organisation is not None else organisation_name)
         else:
             for registration in current:
                 cancel(registration, now=now, commit=False)
@@ -448,7 +452,8 @@ def _check_attendees(meeting: Meeting, invitation: Invitation, attendees: Sequen
 
 
 def _store_attendees(meeting: Meeting, invitation: Invitation, attendees: Sequence[Attendee],
-                     current: list[Registration], locale: str | None, now: datetime) -> None:
+                     current: list[Registration], locale: str | None, now: datetime,
+                     organisation_name: str = "") -> None:
     by_email = {registration.person.email: registration for registration in current}
     named = {attendee.email.strip().lower() for attendee in attendees}
     # Cancel first, so the seats of those no longer coming count for the new ones.
@@ -463,13 +468,14 @@ def _store_attendees(meeting: Meeting, invitation: Invitation, attendees: Sequen
                 registration.dietary_needs = attendee.dietary_needs.strip()
                 registration.access_needs = attendee.access_needs.strip()
                 registration.show_name_publicly = attendee.show_name_publicly
+                registration.organisation_name = organisation_name.strip()[:200]
                 if attendee.name.strip() and not registration.person.name:
                     registration.person.name = attendee.name.strip()
                 if registration.mode != attendee.mode:
                     switch_mode(registration, attendee.mode, now=now, commit=False)
                 continue
             register(meeting, _person_for(attendee, locale), attendee.mode, organisation=invitation.organisation,
-                     invitation=invitation, dietary_needs=attendee.dietary_needs,
+                     invitation=invitation, organisation_name=organisation_name, dietary_needs=attendee.dietary_needs,
                      access_needs=attendee.access_needs, show_name_publicly=attendee.show_name_publicly,
                      now=now, commit=False)
         except RegistrationRefused as refused:

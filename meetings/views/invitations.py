@@ -8,6 +8,7 @@ from flask_babel import ngettext
 
 from ..auth import login_required
 from ..domain import invitations as domain
+from ..domain.attendance import organisation_suggestions
 from ..domain.permissions import may_manage_forum
 from ..domain.registration import offered_modes
 from ..errors import render_error
@@ -216,7 +217,8 @@ def answer(token: str):
             if form.validate_on_submit():
                 try:
                     domain.answer_invitation(token, form.answer.data == "yes", _attendees(form),
-                                             locale=current_language())
+                                             locale=current_language(),
+                                             organisation_name=form.organisation_name.data or "")
                 except domain.InvitationNotFound:
                     return _not_found()
                 except domain.AnswerRefused as refused:
@@ -233,7 +235,8 @@ def answer(token: str):
         "invitations/answer.html", invitation=invitation, meeting=meeting, answer_form=form, problem=problem,
         registrations=current, show_modes=len(modes) > 1, can_add_rows=len(form.attendees) < _most_rows(invitation),
         description=render_markdown(meeting.description), closes_at=domain.registration_closes(meeting),
-        row_errors=_row_errors(form)), status
+        row_errors=_row_errors(form),
+        organisation_names=organisation_suggestions() if invitation.organisation is None else []), status
 
 
 def _most_rows(invitation: Invitation) -> int:
@@ -254,7 +257,11 @@ def _fill_in(form: AnswerForm, invitation: Invitation, current, modes: list[Part
         row.dietary_needs.data = registration.dietary_needs
         row.access_needs.data = registration.access_needs
         row.show_name_publicly.data = registration.show_name_publicly
-    wanted = max(len(current) + (1 if current else 0), min(FIRST_ROWS, _most_rows(invitation)))
+    if current:
+        form.organisation_name.data = current[0].organisation_name
+    elif invitation.organisation is None and invitation.email:
+        form.attendees[0].form.email.data = invitation.email  # the invited address, ready to use
+    wanted = max(len(current), min(FIRST_ROWS, _most_rows(invitation)))
     form.configure(modes, min(wanted, _most_rows(invitation)))
     for index, registration in enumerate(current):
         form.attendees[index].form.mode.data = registration.mode.value
@@ -282,6 +289,7 @@ def _show_refusal(form: AnswerForm, refused: domain.AnswerRefused) -> None:
 def _row_errors(form: AnswerForm) -> list[tuple[str, str]]:
     """(field id, message) of every problem, for the summary at the top of the page."""
     problems = [(form.answer.id, str(message)) for message in form.answer.errors]
+    problems.extend((form.organisation_name.id, str(message)) for message in form.organisation_name.errors)
     for entry in form.attendees:
         row = entry.form
         for f in (row.name, row.email, row.mode, row.dietary_needs, row.access_needs):
