@@ -872,3 +872,23 @@ def test_inviting_again_keeps_the_seats_offered_unless_a_number_is_given(app, se
     assert invitation_of(app, scenario, scenario.red_cross).seats == 2
     invite_members(app, scenario, seats=5)
     assert invitation_of(app, scenario, scenario.red_cross).seats == 5
+
+
+def test_one_action_reminds_everyone_who_has_not_answered_with_a_reminder(app, client, send_mail):
+    scenario = make_scenario(app)
+    invite_members(app, scenario)  # Red Cross (2 people), Läslust, the village
+    sent = len(send_mail())
+    post_answer(client, token_for(app, scenario, scenario.reading), "no")
+    sign_in_as(client, scenario.organiser)
+    url = f"/meetings/{scenario.meeting}/invitations"
+    assert "Remind all 2 invitations not yet answered" in client.get(url).get_data(as_text=True)
+    response = submit_form(client, url, action="/invitations/remind", follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "Reminders were sent for 2 invitations not yet answered." in html
+    reminders = send_mail()[sent:]
+    assert sorted(m["To"] for m in reminders) == [
+        "robin@redcross.example", "rut@redcross.example", "styrelsen@vittangi.example"]
+    assert all(m["Subject"].startswith(("Reminder", "Påminnelse")) for m in reminders)
+    assert invitation_of(app, scenario, scenario.red_cross).reminded_at is not None
+    assert "reminded" in html  # the date of the reminder in the overview
+    assert invitation_of(app, scenario, scenario.reading).reminded_at is None  # answered: left alone

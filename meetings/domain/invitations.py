@@ -589,6 +589,35 @@ def invited_organisation_ids(meeting: Meeting) -> set[int]:
 
 # --- reminders ---------------------------------------------------------------------------------
 
+def remind_unanswered(meeting: Meeting, now: datetime | None = None) -> int:
+    """The organiser reminds everyone who has not answered, in one action: the reminder's own
+    e-mail (not the invitation again), the date kept as ``reminded_at``. Commits; returns how many
+    invitations were reminded. The automatic reminder then leaves them alone."""
+    now = now or utcnow()
+    _check_may_invite(meeting, now)
+    ids = db.session.scalars(select(Invitation.id).where(
+        Invitation.meeting_id == meeting.id, Invitation.status.in_(UNANSWERED)).order_by(Invitation.id)).all()
+    reminded = 0
+    for invitation_id in ids:
+        claimed = db.session.execute(
+            update(Invitation).where(Invitation.id == invitation_id, Invitation.status.in_(UNANSWERED))
+            .values(reminded_at=now).execution_options(synchronize_session=False))
+        if claimed.rowcount != 1:
+            continue
+        invitation = db.session.get(Invitation, invitation_id)
+        recipients = _recipients(invitation)
+        if recipients:
+            _queue_invitation_mail(invitation, recipients, "invitation_reminder")
+            reminded += 1
+    db.session.commit()
+    return reminded
+
+
+def unanswered_count(meeting: Meeting) -> int:
+    return db.session.scalar(select(func.count(Invitation.id)).where(
+        Invitation.meeting_id == meeting.id, Invitation.status.in_(UNANSWERED))) or 0
+
+
 def send_invitation_reminders(now: datetime | None = None) -> int:
     """Remind those who have not answered when registration closes within two days. A job.
 

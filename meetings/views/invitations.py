@@ -73,6 +73,7 @@ def _overview(meeting: Meeting, members_form: InviteMembersForm | None = None,
         unreachable_members=[m for m in members if m.id in unreachable and m.id not in invited_ids],
         candidates=candidates, unreachable=unreachable, typed=typed or {}, address_errors=address_errors or {},
         invited_ids=invited_ids, resend_form=EmptyForm(), filters=_filters(),
+        unanswered=domain.unanswered_count(meeting),
         closes_at=domain.registration_closes(meeting),
         # base.html marks the page title when the form sent back has errors
         form=next((f for f in (members_form, register_form, emails_form) if f is not None and f.errors), None)
@@ -150,6 +151,22 @@ def send_again(meeting_id: int, invitation_id: int):
     else:
         flash(ngettext("The invitation was sent again (%(num)d e-mail).",
                        "The invitation was sent again (%(num)d e-mails).", count), "success")
+    return _back_to_overview(meeting)
+
+
+@bp.post("/meetings/<int:meeting_id>/invitations/remind")
+@login_required
+def remind(meeting_id: int):
+    meeting = _managed_meeting(meeting_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        count = domain.remind_unanswered(meeting)
+    except domain.InvitingRefused as refused:
+        flash(refused.message, "error")
+    else:
+        flash(ngettext("A reminder was sent for %(num)d invitation not yet answered.",
+                       "Reminders were sent for %(num)d invitations not yet answered.", count), "success")
     return _back_to_overview(meeting)
 
 
