@@ -892,3 +892,17 @@ def test_one_action_reminds_everyone_who_has_not_answered_with_a_reminder(app, c
     assert invitation_of(app, scenario, scenario.red_cross).reminded_at is not None
     assert "reminded" in html  # the date of the reminder in the overview
     assert invitation_of(app, scenario, scenario.reading).reminded_at is None  # answered: left alone
+
+
+def test_the_account_page_shows_the_organisations_invitations_waiting_for_an_answer(app, client, send_mail):
+    scenario = make_scenario(app)
+    invite_members(app, scenario)
+    sign_in_as(client, scenario.rep_reading)
+    html = client.get("/account").get_data(as_text=True)  # in Lars's own language, Swedish
+    assert "Inbjudningar som väntar på svar" in html and "för Föreningen Läslust" in html
+    token = token_for(app, scenario, scenario.reading)
+    assert f'href="/invitation/{token}"' in html
+    assert html.index("Inbjudningar som väntar på svar") < html.index("Dina kommande möten")
+
+    post_answer(client, token, "no")
+    assert "Inbjudningar som väntar på svar" not in client.get("/account").get_data(as_text=True)

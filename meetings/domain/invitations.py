@@ -589,6 +589,28 @@ def invited_organisation_ids(meeting: Meeting) -> set[int]:
 
 # --- reminders ---------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class PendingInvitation:
+    invitation: Invitation
+    token: str
+
+
+def pending_invitations(person: Person, now: datetime | None = None) -> list[PendingInvitation]:
+    """Invitations to the organisations ``person`` represents that wait for an answer and can still
+    be answered, soonest meeting first, each with the link to answer it."""
+    now = now or utcnow()
+    represented = select(Membership.organisation_id).where(
+        Membership.person_id == person.id, Membership.role == MembershipRole.REPRESENTATIVE)
+    invitations = db.session.scalars(
+        select(Invitation).join(Meeting, Meeting.id == Invitation.meeting_id)
+        .where(Invitation.organisation_id.in_(represented), Invitation.status.in_(UNANSWERED),
+               Meeting.status == MeetingStatus.PUBLISHED, Meeting.starts_at > now)
+        .options(selectinload(Invitation.meeting), selectinload(Invitation.organisation))
+        .order_by(Meeting.starts_at, Invitation.id))
+    return [PendingInvitation(invitation, invitation_token(invitation)) for invitation in invitations
+            if answer_problem(invitation, now) is None]
+
+
 def remind_unanswered(meeting: Meeting, now: datetime | None = None) -> int:
     """The organiser reminds everyone who has not answered, in one action: the reminder's own
     e-mail (not the invitation again), the date kept as ``reminded_at``. Commits; returns how many

@@ -9,6 +9,7 @@ from flask_babel import refresh
 from ..auth import login_required
 from ..auth import sign_out as end_session
 from ..domain.auth import safe_next_path
+from ..domain.invitations import pending_invitations
 from ..domain.people import coming_registrations, update_account
 from ..domain.personal_data import erase_person, export_person
 from ..domain.queries import upcoming_public_meetings
@@ -55,7 +56,8 @@ def account():
         flash(_("Your settings were saved."), "success")
         return redirect("/account")
     return render_template("account.html", form=form, erase_form=EraseAccountForm(),
-                           registrations=coming_registrations(g.person))
+                           registrations=coming_registrations(g.person),
+                           invitations=pending_invitations(g.person))
 
 
 @bp.get("/account/data.json")
@@ -76,7 +78,8 @@ def delete_account():
         account_form = AccountForm(obj=g.person)
         account_form.locale.data = g.person.locale or session.get(SESSION_LOCALE_KEY) or "sv"
         return render_template("account.html", form=account_form, erase_form=form,
-                               registrations=coming_registrations(g.person)), 400
+                               registrations=coming_registrations(g.person),
+                               invitations=pending_invitations(g.person)), 400
     erase_person(g.person)
     end_session()
     flash(_("Your account has been removed."), "success")

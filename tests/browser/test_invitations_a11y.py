@@ -117,6 +117,7 @@ SCREENS: dict[str, Screen] = {
                                                   200, unreachable_chosen_without_an_address),
     "overview-of-a-cancelled-meeting": (lambda ids: f"/meetings/{ids['cancelled']}/invitations", ORGANISER, 200,
                                         None),
+    "account-with-an-invitation-to-answer": (lambda ids: "/account", "Rut Representant", 200, None),
     "answer": (lambda ids: f"/invitation/{ids['open_token']}", None, 200, None),
     "answer-with-more-rows": (lambda ids: f"/invitation/{ids['open_token']}", None, 200, with_more_rows),
     "answer-with-errors": (lambda ids: f"/invitation/{ids['open_token']}", None, 200, answer_with_errors),
