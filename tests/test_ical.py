@@ -325,3 +325,27 @@ def test_personal_data_export_and_erasure(app, data, client):
         from plugins.ical.models import FeedToken
 
         assert db.session.scalars(select(FeedToken)).all() == []
+
+
+def test_an_invitation_is_published_and_a_cancelled_registration_is_removed_from_the_calendar(app, data, send_mail):
+    """No answer buttons in Outlook or Gmail that would go nowhere: an invitation carries a PUBLISH
+    without attendees; once registered, a REQUEST already accepted; cancelling it, a CANCEL."""
+    from meetings.domain.invitations import invite_emails
+    from meetings.domain.registration import cancel
+
+    with app.app_context():
+        meeting = db.session.get(Meeting, data["public"])
+        invite_emails(meeting, ["anna@example.org"], None)
+        registered = register(meeting, db.session.get(Person, data["person"]), ParticipationMode.ON_SITE)
+        cancel(registered.registration)
+
+    entries = []
+    for mail in [m for m in send_mail() if m["To"] == "anna@example.org"]:
+        (part,) = calendar_parts(mail)
+        calendar_ = Calendar.from_ical(part.get_payload(decode=True))
+        (event,) = calendar_.walk("VEVENT")
+        entries.append((str(calendar_["method"]), event.get("attendee"), str(event["uid"])))
+    (invited, confirmed, cancelled) = entries
+    assert invited[0] == "PUBLISH" and invited[1] is None
+    assert confirmed[0] == "REQUEST" and confirmed[1].params["PARTSTAT"] == "ACCEPTED"
+    assert cancelled[0] == "CANCEL" and cancelled[2] == confirmed[2] == invited[2]

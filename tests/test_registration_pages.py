@@ -136,6 +136,8 @@ def test_a_cancellation_can_be_undone_while_the_place_is_free(client, app, send_
     with app.app_context():
         registration = db.session.scalar(select(Registration))
         assert registration.status == RegistrationStatus.CONFIRMED and registration.meeting.confirmed_on_site == 1
+    subjects = [m["Subject"] for m in send_mail()[1:]]
+    assert subjects == ["Anmälan avbokad: Dialogmöte i Luleå", "Du har din plats igen: Dialogmöte i Luleå"]
 
 
 def test_no_undo_once_the_place_has_gone_to_the_waiting_list(client, app, send_mail):

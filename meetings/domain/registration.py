@@ -324,6 +324,7 @@ def cancel(registration: Registration, now: datetime | None = None, commit: bool
         promoted = promote_waiting(meeting, registration.mode, now)
     release_session_places(registration, now)  # places in the programme's sessions go to those waiting
     db.session.refresh(registration)
+    _queue_person_mail("registration_cancelled", registration)  # carries the calendar's CANCEL
     hook().registration_changed(registration=registration, previous_status=previous)
     if commit:
         db.session.commit()
@@ -369,6 +370,7 @@ def undo_cancel(registration: Registration, now: datetime | None = None) -> Regi
         db.session.rollback()
         return registration
     db.session.refresh(registration)
+    _queue_person_mail("registration_restored", registration, **check_in_qr_mail(registration))
     hook().registration_changed(registration=registration, previous_status=RegistrationStatus.CANCELLED)
     db.session.commit()
     return registration
@@ -447,6 +449,12 @@ def waiting_list(meeting: Meeting, mode: ParticipationMode | None = None) -> lis
     if mode is not None:
         query = query.where(Registration.mode == mode)
     return list(db.session.scalars(query.order_by(Registration.waiting_since, Registration.id)))
+
+
+def _queue_person_mail(template: str, registration: Registration, **context) -> None:
+    person = db.session.get(Person, registration.person_id)
+    queue_mail(template, person.email, template, locale=person.locale, meeting=registration.meeting,
+               registration=registration, **context)
 
 
 def _queue_registration_mail(registration: Registration, manage_token: str) -> None:
