@@ -62,6 +62,7 @@ from .registration import (
     registration_window_problem,
     switch_mode,
 )
+from .sessions import SessionRefused, choose_sessions
 
 Message = str | LazyString
 
@@ -101,11 +102,13 @@ class InvitingRefused(_Refused):
 
 
 class AnswerRefused(_Refused):
-    """The answer was not stored. ``attendee`` is the index of the person it is about, if any."""
+    """The answer was not stored. ``attendee`` is the index of the person it is about, if any;
+    ``about_sessions`` says it is about that person's choice of sessions."""
 
-    def __init__(self, message: Message, attendee: int | None = None):
+    def __init__(self, message: Message, attendee: int | None = None, about_sessions: bool = False):
         super().__init__(message)
         self.attendee = attendee
+        self.about_sessions = about_sessions
 
 
 class InvitationNotFound(Exception):
@@ -122,6 +125,7 @@ class Attendee:
     dietary_needs: str = ""
     access_needs: str = ""
     show_name_publicly: bool = False
+    session_ids: tuple[int, ...] = ()  # sessions of the programme chosen in the answer
 
 
 @dataclass
@@ -423,6 +427,9 @@ def answer_invitation(token: str, attending: bool, attendees: Sequence[Attendee]
     except RegistrationRefused as refused:
         db.session.rollback()
         raise AnswerRefused(REFUSAL_MESSAGES[refused.refusal]) from None
+    except SessionRefused as refused:
+        db.session.rollback()
+        raise AnswerRefused(refused.message, refused_index(refused), about_sessions=True) from None
     except IntegrityError:
         db.session.rollback()
         raise AnswerRefused(_l("Someone answered this invitation at the same moment. "
@@ -473,13 +480,31 @@ def _store_attendees(meeting: Meeting, invitation: Invitation, attendees: Sequen
                     registration.person.name = attendee.name.strip()
                 if registration.mode != attendee.mode:
                     switch_mode(registration, attendee.mode, now=now, commit=False)
+                if meeting.sessions and registration.status == RegistrationStatus.CONFIRMED:
+                    _choose_sessions(registration, attendee.session_ids, index, now)
                 continue
             register(meeting, _person_for(attendee, locale), attendee.mode, organisation=invitation.organisation,
                      invitation=invitation, organisation_name=organisation_name, dietary_needs=attendee.dietary_needs,
                      access_needs=attendee.access_needs, show_name_publicly=attendee.show_name_publicly,
-                     now=now, commit=False)
+                     session_ids=attendee.session_ids, now=now, commit=False)
         except RegistrationRefused as refused:
             raise AnswerRefused(_attendee_message(refused, email), index) from None
+        except SessionRefused as refused:
+            refused.attendee = index
+            raise
+
+
+def _choose_sessions(registration: Registration, session_ids: Sequence[int], index: int, now: datetime) -> None:
+    try:
+        choose_sessions(registration, set(session_ids), now=now, commit=False)
+    except SessionRefused as refused:
+        refused.attendee = index
+        raise
+
+
+def refused_index(refused: SessionRefused) -> int | None:
+    """The person in the answer whose choice of sessions was refused."""
+    return getattr(refused, "attendee", None)
 
 
 def _attendee_message(refused: RegistrationRefused, email: str) -> Message:

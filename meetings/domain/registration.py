@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -37,7 +38,7 @@ from ..plugins import hook
 from .auth import normalise_email
 from .checkin_qr import check_in_qr_mail
 from .mail import queue_mail
-from .sessions import release_session_places
+from .sessions import choose_sessions, release_session_places
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on a phone
 CODE_LENGTH = 6
@@ -185,12 +186,14 @@ def _new_code(meeting_id: int) -> str:
 def register(meeting: Meeting, person: Person, mode: ParticipationMode, *,
              organisation: Organisation | None = None, invitation: Invitation | None = None,
              organisation_name: str = "", dietary_needs: str = "", access_needs: str = "",
-             show_name_publicly: bool = False, now: datetime | None = None, notify: bool = True,
-             commit: bool = True) -> Registered:
+             show_name_publicly: bool = False, session_ids: Iterable[int] = (), now: datetime | None = None,
+             notify: bool = True, commit: bool = True) -> Registered:
     """Register ``person``: a confirmed seat if one is free, otherwise a place on the waiting list.
 
     ``organisation_name`` is the association someone says they come for without representing it
-    (open registration); it is kept only when no ``organisation`` is given.
+    (open registration); it is kept only when no ``organisation`` is given. ``session_ids`` are the
+    programme's sessions chosen in the same form: taken with a confirmed seat (so the confirmation
+    lists them), ignored on the waiting list; a refused choice (sessions.SessionRefused) stores nothing.
 
     Commits, and queues the confirmation (or waiting-list) e-mail in the same transaction.
     Raises RegistrationRefused, having stored nothing, when the rules do not allow it.
@@ -238,6 +241,10 @@ def register(meeting: Meeting, person: Person, mode: ParticipationMode, *,
         # The same person registered at the same moment from another tab or device.
         db.session.rollback()
         raise RegistrationRefused(Refusal.ALREADY_REGISTERED) from None
+    session_ids = set(session_ids)
+    if session_ids and confirmed:
+        choose_sessions(registration, session_ids, now=now, commit=False)
+        db.session.expire(registration, ["session_choices"])
     if notify:
         _queue_registration_mail(registration, token)
     hook().registration_changed(registration=registration, previous_status=previous_status)

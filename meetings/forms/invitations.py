@@ -157,6 +157,8 @@ class AttendeeForm(Form):
     access_needs = TextAreaField(_l("Accessibility needs"), filters=[_strip], render_kw={"rows": 2},
                                  validators=[Length(max=NEEDS_MAX, message=_l("At most 1000 characters."))])
     show_name_publicly = BooleanField(_l("Show the name in the public list of participants"))
+    # Rendered by hand (invitations/answer.html), each box labelled with the session's title and time.
+    sessions = SelectMultipleField(_l("Sessions"), coerce=int, validate_choice=False)
 
     @property
     def is_empty(self) -> bool:

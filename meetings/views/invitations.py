@@ -11,6 +11,7 @@ from ..domain import invitations as domain
 from ..domain.attendance import organisation_suggestions
 from ..domain.permissions import may_manage_forum
 from ..domain.registration import offered_modes
+from ..domain.sessions import programme
 from ..errors import render_error
 from ..extensions import db, limiter
 from ..forms import EmptyForm
@@ -252,7 +253,7 @@ def answer(token: str):
         "invitations/answer.html", invitation=invitation, meeting=meeting, answer_form=form, problem=problem,
         registrations=current, show_modes=len(modes) > 1, can_add_rows=len(form.attendees) < _most_rows(invitation),
         description=render_markdown(meeting.description), closes_at=domain.registration_closes(meeting),
-        row_errors=_row_errors(form),
+        row_errors=_row_errors(form), sessions=programme(meeting),
         organisation_names=organisation_suggestions() if invitation.organisation is None else []), status
 
 
@@ -274,6 +275,7 @@ def _fill_in(form: AnswerForm, invitation: Invitation, current, modes: list[Part
         row.dietary_needs.data = registration.dietary_needs
         row.access_needs.data = registration.access_needs
         row.show_name_publicly.data = registration.show_name_publicly
+        row.sessions.data = [choice.session_id for choice in registration.session_choices]
     if current:
         form.organisation_name.data = current[0].organisation_name
     elif invitation.organisation is None and invitation.email:
@@ -289,7 +291,8 @@ def _attendees(form: AnswerForm) -> list[domain.Attendee]:
         return []
     return [domain.Attendee(name=row.name.data, email=row.email.data, mode=ParticipationMode(row.mode.data),
                             dietary_needs=row.dietary_needs.data or "", access_needs=row.access_needs.data or "",
-                            show_name_publicly=bool(row.show_name_publicly.data))
+                            show_name_publicly=bool(row.show_name_publicly.data),
+                            session_ids=tuple(row.sessions.data or ()))
             for row in form.filled_rows()]
 
 
@@ -298,7 +301,9 @@ def _show_refusal(form: AnswerForm, refused: domain.AnswerRefused) -> None:
     if refused.attendee is not None:
         rows = form.filled_rows()
         if refused.attendee < len(rows):
-            rows[refused.attendee].email.errors = [*rows[refused.attendee].email.errors, refused.message]
+            row = rows[refused.attendee]
+            about = row.sessions if refused.about_sessions else row.email
+            about.errors = [*about.errors, refused.message]
             return
     form.answer.errors = [*form.answer.errors, refused.message]
 
@@ -309,7 +314,7 @@ def _row_errors(form: AnswerForm) -> list[tuple[str, str]]:
     problems.extend((form.organisation_name.id, str(message)) for message in form.organisation_name.errors)
     for entry in form.attendees:
         row = entry.form
-        for f in (row.name, row.email, row.mode, row.dietary_needs, row.access_needs):
+        for f in (row.name, row.email, row.mode, row.dietary_needs, row.access_needs, row.sessions):
             problems.extend((f.id, str(message)) for message in f.errors)
     return problems
 
