@@ -160,3 +160,23 @@ def test_one_address_is_limited_however_many_machines_send_it(client, app, send_
                                environ_base={"REMOTE_ADDR": f"10.0.0.{number + 1}"})
         statuses.append(response.status_code)
     assert statuses == [302] * 5 + [429]
+
+
+def test_one_visitor_is_limited_however_many_addresses_they_use(client, app, send_mail):
+    meeting_id = make_meeting(app)
+    statuses = [submit_form(client, f"/meetings/{meeting_id}/register", name="Saga",
+                            email=f"saga{number}@example.org").status_code for number in range(11)]
+    assert statuses == [302] * 10 + [429]
+    assert len(registrations(app)) == 10
+
+
+def test_a_signed_in_person_is_not_held_by_the_visitors_limits(client, app, send_mail):
+    from tests.conftest import sign_in_as
+    from tests.test_registration import make_people
+
+    meeting_id = make_meeting(app, capacity=20)
+    people = make_people(app, 12)
+    for person_id in people:
+        sign_in_as(client, person_id)
+        assert submit_form(client, f"/meetings/{meeting_id}/register").status_code == 302
+    assert len(registrations(app)) == 12
