@@ -349,3 +349,19 @@ def test_an_invitation_is_published_and_a_cancelled_registration_is_removed_from
     assert invited[0] == "PUBLISH" and invited[1] is None
     assert confirmed[0] == "REQUEST" and confirmed[1].params["PARTSTAT"] == "ACCEPTED"
     assert cancelled[0] == "CANCEL" and cancelled[2] == confirmed[2] == invited[2]
+
+
+def test_the_registration_page_offers_the_meeting_for_every_calendar(app, client, data, send_mail):
+    from urllib.parse import parse_qs, urlsplit
+
+    with app.app_context():
+        meeting = db.session.get(Meeting, data["public"])
+        token = register(meeting, db.session.get(Person, data["person"]), ParticipationMode.ON_SITE).manage_token
+    html = client.get(f"/registrations/{token}").get_data(as_text=True)
+    assert "Lägg in mötet i din kalender" in html
+    assert f'href="/calendar/meetings/{data["public"]}.ics"' in html
+    google = re.search(r'href="(https://calendar\.google\.com/[^"]+)"', html).group(1).replace("&amp;", "&")
+    query = parse_qs(urlsplit(google).query)
+    assert query["action"] == ["TEMPLATE"] and query["text"][0] and "/" in query["dates"][0]
+    assert 'href="https://outlook.office.com/calendar/0/deeplink/compose?' in html
+    assert client.get(f"/calendar/meetings/{data['public']}.ics").status_code == 200

@@ -29,6 +29,7 @@ from ..forms.invitations import (
 from ..i18n import current_language
 from ..models import Invitation, InvitationStatus, Meeting, ParticipationMode, utcnow
 from ..text import render_markdown
+from .registrations import registration_panels
 
 bp = Blueprint("invitations", __name__)
 
@@ -254,6 +255,7 @@ def answer(token: str):
         registrations=current, show_modes=len(modes) > 1, can_add_rows=len(form.attendees) < _most_rows(invitation),
         description=render_markdown(meeting.description), closes_at=domain.registration_closes(meeting),
         row_errors=_row_errors(form), sessions=programme(meeting),
+        panels=registration_panels(meeting, None) if invitation.status == InvitationStatus.YES else [],
         organisation_names=organisation_suggestions() if invitation.organisation is None else []), status
 
 

@@ -15,7 +15,7 @@ from ..forms import EmptyForm
 from ..models import Meeting, RegistrationStatus, utcnow
 from ..plugins import Panel, collect
 from ..text import render_markdown
-from .registrations import change_forms, handle_change
+from .registrations import change_forms, handle_change, registration_panels
 
 bp = Blueprint("meetings", __name__)
 
@@ -74,6 +74,7 @@ def my_registration(meeting_id: int):
     return render_template(
         "meetings/my_registration.html", registration=registration, meeting=meeting, forms=forms,
         can_change=utcnow() < meeting.starts_at, may_undo=may_undo_cancel(registration),
+        panels=registration_panels(meeting, g.person) if registration.is_active else [],
         may_register_again=registration_window_problem(meeting, utcnow()) is None,
         choose_sessions_url=url_for("sessions.choose", meeting_id=meeting.id)
         if confirmed and meeting.sessions and "sessions.choose" in current_app.view_functions else None,

@@ -42,6 +42,7 @@ from ..models import (
     RegistrationStatus,
     utcnow,
 )
+from ..plugins import Panel, collect
 
 bp = Blueprint("registrations", __name__)
 
@@ -126,7 +127,13 @@ def sent(meeting_id: int):
     sent_to = session.get("registration_sent_to")
     if not sent_to or sent_to[0] != meeting.id:
         return redirect(url_for("registrations.register_form", meeting_id=meeting.id))
-    return render_template("registrations/sent.html", meeting=meeting, email=sent_to[1])
+    return render_template("registrations/sent.html", meeting=meeting, email=sent_to[1],
+                           panels=registration_panels(meeting, None))
+
+
+def registration_panels(meeting: Meeting, person) -> list[Panel]:
+    """The plugins' blocks for a page a registered person sees (hook ``registration_panels``)."""
+    return sorted(collect("registration_panels", meeting=meeting, person=person), key=lambda panel: panel.order)
 
 
 @dataclass
@@ -189,6 +196,8 @@ def manage(token: str):
         return done
     return render_template("registrations/manage.html", registration=registration, meeting=meeting,
                            forms=forms, can_change=utcnow() < meeting.starts_at,
+                           panels=registration_panels(meeting, registration.person)
+                           if registration.is_active else [],
                            may_undo=may_undo_cancel(registration),
                            online_url=meeting.online_url if registration.status == RegistrationStatus.CONFIRMED
                            and registration.mode == ParticipationMode.ONLINE else None)

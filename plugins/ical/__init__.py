@@ -11,7 +11,7 @@ from meetings import hookimpl
 from meetings.plugins import NavLink, Panel
 from meetings.urls import public_url
 
-from . import itip, models, tokens  # noqa: F401 - models registers the plugin's table
+from . import feeds, itip, models, tokens  # noqa: F401 - models registers the plugin's table
 from .i18n import _, _p, domain
 
 
@@ -39,6 +39,15 @@ def meeting_panels(meeting, person):
     html = render_template("ical/panel.html", meeting=meeting, person=person, _p=_p,
                            forum_feed=public_url("ical.forum_meetings", slug=meeting.forum.slug))
     return [Panel(heading=_("In your calendar"), html=Markup(html), order=50)]  # noqa: S704 - rendered template
+
+
+@hookimpl
+def registration_panels(meeting, person):
+    if meeting.status.value != "published":
+        return None
+    html = render_template("ical/add.html", meeting=meeting, _p=_p, google=feeds.google_calendar_url(meeting),
+                           outlook=feeds.outlook_calendar_url(meeting))
+    return [Panel(heading=_("Add it to your calendar"), html=Markup(html), order=50)]  # noqa: S704 - rendered template
 
 
 @hookimpl
