@@ -160,7 +160,9 @@ def test_no_undo_once_the_place_has_gone_to_the_waiting_list(client, app, send_m
 
 
 def test_a_forged_manage_link_is_not_found(client, app):
-    assert client.get("/registrations/not-a-real-token-at-all-000").status_code == 404
+    response = client.get("/registrations/not-a-real-token-at-all-000")
+    assert response.status_code == 404
+    assert "anmäler dig igen på mötets sida med samma e-postadress" in response.get_data(as_text=True)
 
 
 def test_a_second_registration_is_refused_with_a_message(client, app, send_mail):

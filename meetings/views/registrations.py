@@ -23,6 +23,7 @@ from ..domain.registration import (
     switch_mode,
     undo_cancel,
 )
+from ..errors import render_error
 from ..extensions import db, limiter
 from ..forms.registration import (
     CancelRegistrationForm,
@@ -188,7 +189,10 @@ def handle_change(registration: Registration, forms: ChangeForms, here: str):
 def manage(token: str):
     registration = registration_by_manage_token(token)
     if registration is None:
-        abort(404)
+        return render_error(404, _(
+            "This link to a registration is not valid: it may be cut short, or a newer link has replaced it. "
+            "To get a new link, register again on the meeting's page with the same e-mail address: your "
+            "registration stays as it is, and the new link is e-mailed to you."))
     meeting = registration.meeting
     forms = change_forms(registration)
     done = handle_change(registration, forms, url_for("registrations.manage", token=token))
