@@ -172,3 +172,16 @@ def test_an_organisation_without_a_person_is_invited_by_address_without_javascri
     assert page.url.endswith("#messages")  # the page opens at the message, not at the form
     assert "1 invitation sent." in page.locator(".messages").inner_text()
     assert page.locator("table.invitations").get_by_role("link", name="Norrbottens bildningsförbund").count() == 1
+
+
+def test_everyone_who_has_not_answered_is_reminded_in_one_action_without_javascript(new_page, site):
+    from .support import sign_in_as
+
+    page = new_page(language="en", javascript=False)
+    sign_in_as(page, site, ORGANISER)
+    page.goto(site(f"/meetings/{site.ids['upcoming']}/invitations"))
+    with page.expect_navigation():
+        page.locator("form[action*='/invitations/remind'] button[type=submit]").click()
+    assert page.url.endswith("#messages")
+    expect(page.locator(".messages")).to_contain_text("not yet answered")
+    expect(page.locator("table.invitations")).to_contain_text("reminded")
