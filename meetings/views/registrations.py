@@ -60,7 +60,7 @@ def _open_registration_email_key() -> str:
 
 
 def _signed_in() -> bool:
-    return g.person is not None
+    return getattr(g, "person", None) is not None
 
 
 @bp.route("/meetings/<int:meeting_id>/register", methods=["GET", "POST"])
