@@ -23,11 +23,11 @@ demo: install
 	  $(BIN)/flask --app wsgi meetings demo --serve --port $(PORT)
 
 # The whole suite: unit, integration and browser tests, on SQLite
-# (and on PostgreSQL too when MEETINGS_TEST_DATABASE_URL is set).
+# (on PostgreSQL when MEETINGS_TEST_DATABASE_URL is set). PYTEST_ARGS passes options to pytest.
 test: install
 	scripts/ensure_chromium.sh
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

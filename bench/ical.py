@@ -37,7 +37,7 @@ TARGET_MS = 20.0
 def build_database(url: str, meetings: int) -> None:
     """Schema by the migrations, then forums and meetings spread over the next two years."""
     env = {**os.environ, "MEETINGS_ENV": "development", "DATABASE_URL": url}
-    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env,
+    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "meetings", "upgrade"], cwd=ROOT, env=env,
                    check=True, capture_output=True)
     os.environ.update(MEETINGS_ENV="development", DATABASE_URL=url)
     sys.path.insert(0, str(ROOT))

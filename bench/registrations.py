@@ -4,7 +4,7 @@ with PostgreSQL; prints registrations per second, p50 and p99 latency, and check
 What it does:
 
 1. (Re)creates the database (default postgresql://postgres@127.0.0.1:5432/bench_registrations, or
-   BENCH_REGISTRATIONS_URL; its name must contain "bench") and builds the schema with ``flask db upgrade``.
+   BENCH_REGISTRATIONS_URL; its name must contain "bench") and builds the schema with ``flask meetings upgrade``.
 2. Adds a published meeting with ``--capacity`` seats (default 100) and ``--people`` people (default 500).
 3. Starts gunicorn (``--workers`` processes of ``--threads`` threads, gthread) on a free loopback port.
 4. Signs every person in by making their session cookie with the app's SECRET_KEY, exactly as Flask
@@ -88,10 +88,10 @@ def server_environment(url: str, secret_key: str, port: int) -> dict[str, str]:
 
 def upgrade_schema(environment: dict[str, str]) -> None:
     flask = Path(sys.executable).with_name("flask")
-    done = subprocess.run([str(flask), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=environment,
+    done = subprocess.run([str(flask), "--app", "wsgi", "meetings", "upgrade"], cwd=ROOT, env=environment,
                           capture_output=True, text=True)
     if done.returncode != 0:
-        raise SystemExit(f"flask db upgrade failed:\n{done.stdout}{done.stderr}")
+        raise SystemExit(f"flask meetings upgrade failed:\n{done.stdout}{done.stderr}")
 
 
 def seed(url: str, secret_key: str, people: int, capacity: int) -> tuple[int, dict[int, str]]:
@@ -288,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     secret_key = secrets.token_hex(32)
     port = free_port()
     environment = server_environment(_psycopg(url), secret_key, port)
-    print(f"Database {make_url(url).render_as_string()}: creating, then flask db upgrade", flush=True)
+    print(f"Database {make_url(url).render_as_string()}: creating, then flask meetings upgrade", flush=True)
     recreate_database(url)
     upgrade_schema(environment)
     meeting_id, cookies = seed(url, secret_key, args.people, args.capacity)

@@ -26,7 +26,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .auth import load_signed_in_person
     from .config import load_config
     from .extensions import babel, csrf, db, limiter, migrate
-    from .plugins import EXTENSION_KEY, create_plugin_manager
+    from .plugins import EXTENSION_KEY, create_plugin_manager, load_plugin_settings
     from .scheduler import start_in_process
     from .urls import public_url
 
@@ -46,6 +46,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.globals["public_url"] = public_url
 
     app.extensions[EXTENSION_KEY] = create_plugin_manager(app)
+    app.config.update(load_plugin_settings(app.extensions[EXTENSION_KEY], overrides=config))
     timing.init_app(app)
     app.before_request(load_signed_in_person)
     views.register(app)

@@ -6,13 +6,18 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from .plugins import describe_plugins, hook
+from .plugins import describe_plugins, hook, plugin_manager, plugin_settings
 
 
 @click.command("plugins")
 @with_appcontext
-def list_plugins() -> None:
+@click.option("--settings", "show_settings", is_flag=True,
+              help="List the enabled plugins' settings with their current values instead.")
+def list_plugins(show_settings: bool) -> None:
     """List installed plugins with their version and whether they are enabled."""
+    if show_settings:
+        _list_plugin_settings()
+        return
     rows = describe_plugins(current_app)
     if not rows:
         click.echo("No plugins are installed.")
@@ -22,6 +27,19 @@ def list_plugins() -> None:
         state = "enabled" if row.enabled else "disabled"
         origin = "built-in" if row.builtin else (row.distribution or "not installed")
         click.echo(f"{row.name:<{width}}  {row.version or '-':<10}  {state:<8}  {origin}")
+
+
+def _list_plugin_settings() -> None:
+    declared = plugin_settings(plugin_manager(current_app))
+    if not declared:
+        click.echo("No enabled plugin has settings.")
+        return
+    for plugin, setting in declared:
+        kind = "|".join(setting.choices) if setting.choices else setting.type.__name__
+        click.echo(f"{setting.name} ({plugin}, {kind}, default {setting.default!r}): "
+                   f"{current_app.config.get(setting.name)!r}")
+        if setting.help:
+            click.echo(f"    {setting.help}")
 
 
 @click.command("create-admin")
@@ -82,6 +100,16 @@ def erase_person_command(email: str, yes: bool) -> None:
     click.echo(f"Removed {email}.")
 
 
+@click.command("upgrade")
+@with_appcontext
+def upgrade_command() -> None:
+    """Create or upgrade the database: the core's tables and those of every enabled plugin."""
+    from .schema import upgrade_all
+
+    upgrade_all()
+    click.echo("The database is up to date.")
+
+
 @click.command("worker")
 @with_appcontext
 def worker() -> None:
@@ -101,11 +129,10 @@ def worker() -> None:
 @click.option("--port", default=5000, show_default=True)
 def demo(serve: bool, host: str, port: int) -> None:
     """Create the database if needed and load the demo data (running it again changes nothing)."""
-    from flask_migrate import upgrade
-
     from .demo_data import load_demo_data
+    from .schema import upgrade_all
 
-    upgrade(revision="heads")  # the core's history and any plugin's own branch
+    upgrade_all()
     summary = load_demo_data()
     click.echo("Demo data: " + ", ".join(f"{count} {what}" for what, count in summary.items()))
     if serve:
@@ -131,7 +158,8 @@ def _serve_demo(host: str, port: int) -> None:
 def register(app: Flask) -> None:
     # A group per app, so that one app's plugins never add commands to another's.
     group = AppGroup("meetings", help="Manage the dialogue-meetings service.")
-    for command in (list_plugins, create_admin_command, export_person_command, erase_person_command, worker, demo):
+    for command in (list_plugins, upgrade_command, create_admin_command, export_person_command, erase_person_command,
+                    worker, demo):
         group.add_command(command)
     hook(app).register_commands(cli=group)
     app.cli.add_command(group)

@@ -7,8 +7,9 @@ be used stops the app with a message naming the setting, rather than failing lat
 from __future__ import annotations
 
 import os
+import re
 import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,8 @@ from sqlalchemy.exc import ArgumentError
 DEFAULT_SECRET_KEY = "insecure-development-key-change-me"  # noqa: S105 - refused in production
 SUPPORTED_LOCALES = ("sv", "en")
 ENVIRONMENTS = ("production", "development", "testing")
+# A plugin's name is also its blueprint, template folder, table prefix and settings prefix.
+PLUGIN_NAME_RULE = re.compile(r"[a-z][a-z0-9_]*")
 
 
 class ConfigError(RuntimeError):
@@ -107,8 +110,9 @@ def _parse_plugins(name: str, raw: str) -> tuple[str, ...] | None:
         return ()
     names = tuple(part.strip() for part in value.split(",") if part.strip())
     for plugin in names:
-        if not plugin.replace("_", "").replace("-", "").isalnum():
-            raise ConfigError(name, f"{plugin!r} is not a plugin name")
+        if not PLUGIN_NAME_RULE.fullmatch(plugin):
+            raise ConfigError(name, f"{plugin!r} is not a plugin name (lower-case letters, digits and "
+                                    "underscores, starting with a letter)")
     return names
 
 
@@ -128,8 +132,36 @@ def _parse_positive_int(name: str, raw: str) -> int:
     return value
 
 
+def _parse_int(name: str, raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(name, f"expected a whole number, got {raw!r}") from None
+
+
 def _parse_str(name: str, raw: str) -> str:
     return raw
+
+
+def _choice_parser(choices: tuple[str, ...]) -> Any:
+    def parse(name: str, raw: str) -> str:
+        if raw not in choices:
+            raise ConfigError(name, f"expected one of {', '.join(choices)}, got {raw!r}")
+        return raw
+
+    return parse
+
+
+def parser_for(kind: type, choices: tuple[str, ...] = ()) -> Any:
+    """The parser for a plugin's setting of type ``kind`` (str, int or bool), the core's own ones."""
+    if choices:
+        if kind is not str:
+            raise ValueError("choices, which only a str setting may have")
+        return _choice_parser(tuple(choices))
+    parsers = {str: _parse_str, int: _parse_int, bool: _parse_bool}
+    if kind not in parsers:
+        raise ValueError(f"the type {kind!r}; a setting is a str, int or bool")
+    return parsers[kind]
 
 
 def _parse_email(name: str, raw: str) -> str:
@@ -181,18 +213,7 @@ def load_config(instance_path: str | Path, environ: Mapping[str, str] | None = N
     """
     environ = os.environ if environ is None else environ
     overrides = dict(overrides or {})
-    config: dict[str, Any] = {}
-    for setting in SETTINGS:
-        if setting.name in overrides:
-            config[setting.name] = overrides.pop(setting.name)
-            continue
-        raw = environ.get(setting.name)
-        if raw is None:
-            if setting.default is None:
-                config[setting.name] = None
-                continue
-            raw = setting.default
-        config[setting.name] = setting.parse(setting.name, raw)
+    config = read_settings(SETTINGS, environ, overrides)
     config.update(overrides)
 
     if config["DATABASE_URL"] is None:
@@ -226,6 +247,25 @@ def load_config(instance_path: str | Path, environ: Mapping[str, str] | None = N
         RATELIMIT_HEADERS_ENABLED=True,
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
     )
+    return config
+
+
+def read_settings(settings: Iterable[Setting], environ: Mapping[str, str],
+                  overrides: dict[str, Any]) -> dict[str, Any]:
+    """Each setting from ``overrides`` (already parsed; taken out of the dict) or else parsed from
+    ``environ`` or its default. The core's settings and the plugins' are read here alike."""
+    config: dict[str, Any] = {}
+    for setting in settings:
+        if setting.name in overrides:
+            config[setting.name] = overrides.pop(setting.name)
+            continue
+        raw = environ.get(setting.name)
+        if raw is None:
+            if setting.default is None:
+                config[setting.name] = None
+                continue
+            raw = setting.default
+        config[setting.name] = setting.parse(setting.name, raw)
     return config
 
 

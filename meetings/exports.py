@@ -41,7 +41,7 @@ def table_response(fmt: str, filename: str, headers: Sequence[str], rows: Iterab
     """A download of ``rows`` as ``filename.csv`` or ``filename.xlsx``; 404 for another format."""
     if fmt == "csv":
         body = _csv(headers, rows)
-        mimetype = "text/csv; charset=utf-8"
+        mimetype = "text/csv"  # Werkzeug adds "; charset=utf-8" to a text type itself
     elif fmt == "xlsx":
         body = _xlsx(headers, rows, sheet_title)
         mimetype = XLSX_MIME

@@ -10,8 +10,10 @@ A plugin implements hooks with ``meetings.hookimpl``::
 
 The core calls hooks with keyword arguments; an implementation may accept only the arguments
 it needs. Hooks that collect things return a value (or None to add nothing) and the core gathers
-the results of all plugins; event hooks return nothing. ``tests/test_hookspecs.py`` fails when
-a hook here has no documentation.
+the results of all plugins; event hooks return nothing. The core's own organiser pages are
+implementations of these hooks too (``meetings/core_hooks.py``, registered as the plugin
+``meetings``). ``tests/test_hookspecs.py`` fails when a hook here has no documentation or is
+never called by the core.
 """
 
 from __future__ import annotations
@@ -59,9 +61,28 @@ def register_jobs(scheduler, app):
 def translation_domains():
     """Return a list of ``flask_babel.Domain`` objects the plugin translates through.
 
-    This tells tools where a plugin's catalogues are; the translating itself is the plugin's: it
-    calls its own domain's ``gettext``, so that equal message ids of two plugins never override
-    each other.
+    This tells tools where a plugin's catalogues are: ``make translations``
+    (``scripts/update_catalogues.py``) extracts the messages of the plugin's package into each
+    domain's first translation directory and compiles them, and ``tests/test_translations.py``
+    fails on a message of the plugin without a Swedish or English translation, as for the core.
+    The translating itself is the plugin's: it calls its own domain's ``gettext`` (and renders its
+    templates with ``meetings.plugins.render_plugin_template``), so that equal message ids of two
+    plugins never override each other.
+    """
+
+
+@hookspec
+def plugin_settings():
+    """Return a list of ``meetings.plugins.Setting`` the plugin reads from the environment.
+
+    ``Setting(name, type=str, default=None, help="", choices=())``: ``type`` is ``str``, ``int`` or
+    ``bool``, ``choices`` limits a ``str`` setting to the values given. Each name starts with the
+    plugin's name in capitals and an underscore (``HELLO_GREETING`` for the plugin ``hello``);
+    another name stops start-up. The core reads and checks the values at start-up exactly as its
+    own settings: a value it cannot use stops start-up with
+    ``Configuration error in HELLO_TIMES: expected a whole number, got 'x'``. The values are in
+    ``current_app.config["HELLO_GREETING"]`` (parsed: an ``int``, a ``bool``, …), settings given to
+    ``create_app`` override the environment, and ``flask meetings plugins --settings`` lists them.
     """
 
 
@@ -72,7 +93,9 @@ def migration_directories():
     A plugin's tables are named ``<plugin>_…`` and live in the plugin's own Alembic branch
     (``branch_labels = ("<plugin>",)``, ``depends_on`` a core revision). The core adds these
     directories to Alembic's ``version_locations`` for ``flask db …``, so
-    ``flask db upgrade heads`` creates the tables of every enabled plugin and of no other.
+    ``flask meetings upgrade`` creates the tables of every enabled plugin and of no other. A
+    disabled plugin's revision left in the database is set aside during an upgrade, so turning a
+    plugin off never blocks one; see "Tables and migrations" in ``docs/writing-plugins.md``.
     """
 
 
@@ -93,9 +116,54 @@ def meeting_panels(meeting, person):
     """Return a list of ``meetings.plugins.Panel`` (a heading and safe HTML) for a meeting's page.
 
     ``meeting`` is the ``Meeting`` shown and ``person`` the signed-in ``Person`` or None; the
-    panel must show nothing the person may not see. Rendering is the plugin's own: use
-    ``render_template("<plugin>/panel.html", …)`` and wrap the result in ``markupsafe.Markup``.
-    Panels are shown by ``Panel.order``, then in the order of ``MEETINGS_PLUGINS``.
+    panel must show nothing the person may not see. Render the panel with
+    ``meetings.plugins.render_plugin_template(domain, "<plugin>/panel.html", …)``: it returns safe
+    HTML, and ``_`` in the template translates through the plugin's own Babel ``domain``.
+    Panels are shown by ``Panel.order`` (the core's own use 0–99, a panel's default is 100), then
+    in the order of ``MEETINGS_PLUGINS``.
+    """
+
+
+@hookspec
+def meeting_admin_links(meeting, person):
+    """Return a list of ``meetings.plugins.NavLink`` for the organiser's area of ``meeting``.
+
+    The area's links are shown on the meeting's page and on its organiser pages (check-in,
+    participant lists, …) to a ``person`` who manages the meeting's forum; return only links this
+    person may follow. The core's own pages come through this hook too, with ``NavLink.order``
+    10–70 (edit 10, agenda 20, invitations 30, programme 40, check-in 50, participant lists 60,
+    sign-in sheet 70); a plugin's link has order 100 unless it says otherwise. Links are shown by
+    order, then in the order of ``MEETINGS_PLUGINS``. A plugin's own page in the area shows them
+    with ``{% include "_meeting_admin_nav.html" %}`` (``meeting`` in the context), which marks
+    the link of the page shown ``aria-current="page"``.
+    """
+
+
+@hookspec
+def forum_panels(forum, person):
+    """Return a list of ``meetings.plugins.Panel`` for a forum's page.
+
+    ``forum`` is the ``Forum`` shown and ``person`` the signed-in ``Person`` or None; show nothing
+    the person may not see. Shown after the forum's meetings, by ``Panel.order``, then in the
+    order of ``MEETINGS_PLUGINS``, as on a meeting's page.
+    """
+
+
+@hookspec
+def organisation_panels(organisation, person):
+    """Return a list of ``meetings.plugins.Panel`` for an organisation's page in the register.
+
+    ``organisation`` is the ``Organisation`` shown and ``person`` the signed-in ``Person`` or None
+    (the page is public: show nothing the person may not see). Ordered as on a meeting's page.
+    """
+
+
+@hookspec
+def account_panels(person):
+    """Return a list of ``meetings.plugins.Panel`` for the signed-in person's account page.
+
+    ``person`` is the signed-in ``Person`` (the page needs signing in). Ordered as on a meeting's
+    page.
     """
 
 
@@ -141,7 +209,7 @@ def mail_attachments(kind, meeting, recipient):
 # --- Domain events: called after the change is flushed, inside its transaction -------------
 #
 # An implementation that raises rolls the change back. Send mail by queuing it in the outbox
-# (meetings.domain.mail.queue_mail) so it is committed together with the change.
+# (meetings.api.queue_mail) so it is committed together with the change.
 
 
 @hookspec
@@ -171,6 +239,15 @@ def attendance_recorded(attendance):
     """``attendance`` records that someone was present at a meeting, on site or online."""
 
 
+@hookspec
+def attendance_removed(attendance):
+    """A check-in was undone: ``attendance`` is about to be deleted.
+
+    Called inside the transaction, before the row is deleted, so ``attendance`` (its meeting,
+    registration, person and mode) can still be read; undo here what ``attendance_recorded`` did.
+    """
+
+
 # --- Personal data (GDPR) ------------------------------------------------------------------
 
 
@@ -179,7 +256,9 @@ def person_data(person):
     """Return a dict of what the plugin holds about ``person``, for their data export.
 
     Keys are section names; values must be JSON-serialisable. Return None if the plugin holds
-    nothing about the person.
+    nothing about the person. The export shows the sections under the plugin's name
+    (``{"plugins": {"<plugin>": {…}}}``), so a plugin's section never replaces one of the core's
+    or another plugin's.
     """
 
 
@@ -196,9 +275,14 @@ def erase_person(person):
 
 
 @hookspec
-def followup_sections(year):
+def followup_sections(year, forum_ids):
     """Return a list of ``meetings.plugins.ReportSection`` for the yearly follow-up report.
 
     The agreement between region, county board and civil society is followed up every year;
-    each plugin contributes what it knows (compensation paid, minutes kept, …) for ``year``.
+    each plugin contributes what it knows (compensation paid, minutes kept, …) for the calendar
+    ``year``. ``forum_ids`` limits the report to those forums (an organiser's report of their own
+    forums), or is None for every forum. A section holds aggregate figures only, never a person:
+    ``figures`` maps a label to a number, in the order the report shows them; the report sets
+    each figure beside last year's by calling the hook for ``year - 1`` too.
+    Not called yet: the yearly follow-up report that calls it is still to come.
     """

@@ -4,7 +4,9 @@ Installed with the project (entry point ``pytest11``), it offers:
 
 ``make_app(plugins=..., **config)``
     builds an app in testing mode with a fresh database. ``plugins`` is a list of plugin
-    module objects to register directly, or use ``MEETINGS_PLUGINS=...`` to load by entry point.
+    module objects to register directly, beside the built-in plugins, or use
+    ``MEETINGS_PLUGINS=...`` to load by entry point. ``MEETINGS_PLUGINS`` of the environment is
+    ignored. A plugin's tests override ``app`` with ``make_app(plugins=[their_plugin])``.
 ``app``, ``client``
     an app with the built-in plugins, and a test client for it.
 ``mail_server``
@@ -15,6 +17,11 @@ Installed with the project (entry point ``pytest11``), it offers:
 The database is SQLite in a temporary folder, or PostgreSQL when ``MEETINGS_TEST_DATABASE_URL``
 is set (for example ``postgresql://127.0.0.1:5432/test``); PostgreSQL tables are emptied after
 each test.
+
+Functions for a test's data and requests (see docs/writing-plugins.md, "Testing a plugin"):
+``make_organisation``, ``make_person``, ``make_forum``, ``make_meeting``, ``make_registration``,
+``make_attendance`` build what a test needs through the core's own rules; ``sign_in`` starts a
+session in a test client; ``submit_form`` fills in and sends a page's form as a browser does.
 """
 
 from __future__ import annotations
@@ -26,12 +33,21 @@ import socket
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from email.message import EmailMessage
-from typing import Any
+from html.parser import HTMLParser
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from flask import Flask
 from sqlalchemy import create_engine, text
+from werkzeug.datastructures import MultiDict
+
+if TYPE_CHECKING:
+    from flask.testing import FlaskClient
+    from werkzeug.test import TestResponse
+
+    from .models import Attendance, Forum, Meeting, Organisation, Person, Registration
 
 TEST_DATABASE_ENV = "MEETINGS_TEST_DATABASE_URL"
 
@@ -115,6 +131,10 @@ def make_app(tmp_path, _database_for_session) -> Iterator[Callable[..., Flask]]:
         }
         if settings["DATABASE_URL"].startswith("postgresql://"):
             settings["DATABASE_URL"] = _psycopg_url(settings["DATABASE_URL"])
+        if "MEETINGS_PLUGINS" not in config:
+            # The environment's MEETINGS_PLUGINS is not the test's: the built-in plugins run,
+            # except one given in ``plugins`` (registering it twice would stop start-up).
+            settings["MEETINGS_PLUGINS"] = _builtin_plugins_except(settings["EXTRA_PLUGINS"])
         settings.update(config)
         app = create_app(settings)
         if create_schema:
@@ -130,6 +150,14 @@ def make_app(tmp_path, _database_for_session) -> Iterator[Callable[..., Flask]]:
             scheduler.shutdown(wait=False)
     if apps:
         _empty_all_tables(apps[0])
+
+
+def _builtin_plugins_except(modules: list[Any]) -> tuple[str, ...]:
+    from .plugins import enabled_plugin_names, installed_plugins
+
+    available = installed_plugins()
+    given = {getattr(module, "__name__", None) for module in modules}
+    return tuple(name for name in enabled_plugin_names(None, available) if available[name].module not in given)
 
 
 @pytest.fixture
@@ -217,3 +245,343 @@ def text_part(message: EmailMessage) -> str:
 def html_part(message: EmailMessage) -> str:
     part = message.get_body(preferencelist=("html",))
     return part.get_content() if part is not None else ""
+
+
+# --- Building a test's data through the core's own rules ------------------------------------------
+#
+# Each needs an application context (``with app.app_context():``), commits, and returns the
+# model object; pass ids (``meeting.id``) from one context to the next.
+
+
+def make_organisation(name: str = "Svenska Röda Korset", kind: str = "civil_society",
+                      **attributes: Any) -> Organisation:
+    """An approved organisation in the register; ``kind`` is civil_society, public_body or municipality."""
+    from .extensions import db
+    from .models import Organisation, OrganisationKind
+
+    organisation = Organisation(name=name, kind=OrganisationKind(kind), **attributes)
+    db.session.add(organisation)
+    db.session.commit()
+    return organisation
+
+
+def make_person(email: str = "rut@example.org", name: str = "Rut Representant", *,
+                represents: Any = (), organises_for: Any = (), is_admin: bool = False,
+                locale: str | None = None) -> Person:
+    """A person, with a representative membership of each organisation in ``represents`` and an
+    organiser membership of each in ``organises_for`` (one organisation or a list of them)."""
+    from .extensions import db
+    from .models import Membership, MembershipRole, Person
+
+    person = Person(email=email.lower(), name=name, is_admin=is_admin, locale=locale)
+    db.session.add(person)
+    for organisations, role in ((represents, MembershipRole.REPRESENTATIVE),
+                                (organises_for, MembershipRole.ORGANISER)):
+        for organisation in _as_list(organisations):
+            db.session.add(Membership(person=person, organisation=organisation, role=role))
+    db.session.commit()
+    return person
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list | tuple | set) else [value]
+
+
+def make_forum(organiser: Organisation, name: str = "Dialogforum", *, members: Any = (),
+               **attributes: Any) -> Forum:
+    """A forum run by the public body ``organiser``, with ``members`` (organisations) as members."""
+    from .domain.forums import unique_slug
+    from .extensions import db
+    from .models import Forum, ForumMember
+
+    forum = Forum(name=name, slug=attributes.pop("slug", None) or unique_slug(name), organiser=organiser,
+                  **attributes)
+    db.session.add(forum)
+    for organisation in _as_list(members):
+        db.session.add(ForumMember(forum=forum, organisation=organisation))
+    db.session.commit()
+    return forum
+
+
+def make_meeting(forum: Forum, title: str = "Vårmöte", *, starts_at: datetime | None = None, hours: float = 3,
+                 format: str = "hybrid", status: str = "published", **attributes: Any) -> Meeting:
+    """A meeting of ``forum``: published, hybrid (on site and online, with a meeting link), a week
+    from now unless ``starts_at`` (an aware datetime) says when, lasting ``hours``."""
+    from datetime import timedelta
+
+    from .extensions import db
+    from .models import Meeting, MeetingFormat, MeetingStatus, utcnow
+
+    starts_at = starts_at or (utcnow() + timedelta(days=7)).replace(minute=0, second=0, microsecond=0)
+    meeting_format = MeetingFormat(format)
+    defaults: dict[str, Any] = {}
+    if meeting_format != MeetingFormat.DIGITAL:
+        defaults.update(venue_name="Kulturens hus", venue_address="Skeppsbrogatan 17, Luleå")
+    if meeting_format != MeetingFormat.ON_SITE:
+        defaults.update(online_url="https://meet.example.org/varmote")
+    status_value = MeetingStatus(status)
+    meeting = Meeting(forum=forum, title=title, starts_at=starts_at, ends_at=starts_at + timedelta(hours=hours),
+                      format=meeting_format, status=status_value,
+                      published_at=utcnow() if status_value != MeetingStatus.DRAFT else None,
+                      **{**defaults, **attributes})
+    db.session.add(meeting)
+    db.session.commit()
+    return meeting
+
+
+def make_registration(meeting: Meeting, person: Person, mode: str | None = None, *,
+                      organisation: Organisation | None = None, **options: Any) -> Registration:
+    """Register ``person`` for ``meeting`` as the registration form does (capacity, waiting list,
+    confirmation e-mail, the ``registration_changed`` hook): ``mode`` is on_site or online
+    (default: on site when the meeting has a venue). For a meeting that has already started, the
+    registration is made as if an hour before the start. Returns the ``Registration``."""
+    from datetime import timedelta
+
+    from .domain.attendance import default_mode
+    from .domain.registration import register
+    from .models import ParticipationMode, utcnow
+
+    now = min(utcnow(), meeting.starts_at - timedelta(hours=1))
+    chosen = ParticipationMode(mode) if mode else default_mode(meeting)
+    return register(meeting, person, chosen, organisation=organisation, now=now, **options).registration
+
+
+def make_attendance(registration: Registration | None = None, *, meeting: Meeting | None = None,
+                    walk_in: str | None = None, organisation: Organisation | str | None = None,
+                    mode: str | None = None, by: Person | None = None) -> Attendance:
+    """Record someone present as the check-in list does (the ``attendance_recorded`` hook runs):
+    a ``registration`` (in its own mode unless ``mode`` says otherwise), or a walk-in named
+    ``walk_in`` at ``meeting`` for ``organisation`` (one from the register, or a name). Returns the
+    ``Attendance``."""
+    from .domain.attendance import add_walk_in, check_in
+    from .models import ParticipationMode
+
+    chosen = ParticipationMode(mode) if mode else None
+    if registration is not None:
+        return check_in(registration, chosen or registration.mode, by=by).attendance
+    if meeting is None or not walk_in:
+        raise TypeError("make_attendance needs a registration, or a meeting and a walk_in name")
+    return add_walk_in(meeting, walk_in, organisation, mode=chosen, by=by).attendance
+
+
+# --- Requests as a person would make them ------------------------------------------------------------
+
+
+def sign_in(client: FlaskClient, person: Person | int) -> None:
+    """Sign ``person`` (a ``Person`` or its id) in for the requests of the test ``client``, as
+    following a sign-in link does."""
+    from .auth import SESSION_PERSON_KEY
+
+    if isinstance(person, int):
+        person_id = person
+    else:  # the id, even of a Person from an application context that has ended
+        from sqlalchemy import inspect
+
+        person_id = inspect(person).identity[0]
+    with client.session_transaction() as session:
+        session[SESSION_PERSON_KEY] = person_id
+
+
+class FormError(AssertionError):
+    """The page has no such form, or the test tried to send what the form cannot send."""
+
+
+@dataclass
+class _Control:
+    name: str
+    kind: str  # text, hidden, checkbox, radio, submit, select, textarea, …
+    value: str = ""
+    checked: bool = False
+    options: list[tuple[str, bool]] = field(default_factory=list)  # select: (value, selected)
+    multiple: bool = False
+
+
+@dataclass
+class PageForm:
+    """A form as rendered: where it goes and the controls it has."""
+
+    action: str
+    method: str
+    attributes: dict[str, str]
+    controls: list[_Control] = field(default_factory=list)
+
+    def names(self) -> set[str]:
+        return {control.name for control in self.controls}
+
+    def fields(self, button: str | None = None) -> list[tuple[str, str]]:
+        """What a browser sends when ``button`` (a submit button's name; default the first) is pressed."""
+        sent: list[tuple[str, str]] = []
+        buttons = [c for c in self.controls if c.kind in ("submit", "image")]
+        if button is not None and button not in {c.name for c in buttons}:
+            raise FormError(f"the form has no submit button named {button!r}; it has "
+                            f"{sorted(c.name for c in buttons)}")
+        pressed = next((c for c in buttons if c.name == button), None) if button else \
+            (buttons[0] if buttons else None)
+        for control in self.controls:
+            if control.kind in ("submit", "image", "button", "reset", "file"):
+                if control is pressed:
+                    sent.append((control.name, control.value))
+            elif control.kind in ("checkbox", "radio"):
+                if control.checked:
+                    sent.append((control.name, control.value or "on"))
+            elif control.kind == "select":
+                chosen = [value for value, selected in control.options if selected]
+                if not chosen and control.options and not control.multiple:
+                    chosen = [control.options[0][0]]
+                sent.extend((control.name, value) for value in chosen)
+            else:
+                sent.append((control.name, control.value))
+        return sent
+
+    def allowed_values(self, name: str) -> set[str] | None:
+        """The values a browser can send for ``name``, or None when it can be any text."""
+        controls = [c for c in self.controls if c.name == name]
+        if any(c.kind not in ("checkbox", "radio", "select") for c in controls):
+            return None
+        values: set[str] = set()
+        for control in controls:
+            if control.kind == "select":
+                values.update(value for value, _selected in control.options)
+            else:
+                values.add(control.value or "on")
+        return values
+
+    def filled_in(self, values: dict[str, Any], button: str | None = None) -> list[tuple[str, str]]:
+        """The fields sent with ``values`` changed: a str (or a list of them for several boxes or a
+        multiple choice) replaces what the page had, True ticks a box, None or False leaves the
+        field out (an unticked box).
+        A name the form does not have, or a value its choices do not offer, raises FormError."""
+        unknown = sorted(set(values) - self.names())
+        if unknown:
+            raise FormError(f"the form has no field {', '.join(map(repr, unknown))}; "
+                            f"its fields are {sorted(self.names())}")
+        sent = [(name, value) for name, value in self.fields(button) if name not in values]
+        for name, value in values.items():
+            if value is True:  # tick the box(es) of this name
+                value = [c.value or "on" for c in self.controls if c.name == name and c.kind == "checkbox"]
+            if value is None or value is False:
+                given = []
+            elif isinstance(value, list | tuple):
+                given = [str(v) for v in value]
+            else:
+                given = [str(value)]
+            allowed = self.allowed_values(name)
+            if allowed is not None and not set(given) <= allowed:
+                raise FormError(f"the form cannot send {name}={given!r}; its choices are {sorted(allowed)}")
+            sent.extend((name, v) for v in given)
+        return sent
+
+
+class _FormParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.forms: list[PageForm] = []
+        self._form: PageForm | None = None
+        self._select: _Control | None = None
+        self._option: tuple[str | None, bool] | None = None
+        self._option_text = ""
+        self._textarea: _Control | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {key: value or "" for key, value in attrs}
+        if tag == "form":
+            self._form = PageForm(action=a.get("action", ""), method=a.get("method", "get").lower(), attributes=a)
+            self.forms.append(self._form)
+            return
+        if self._form is None or "disabled" in a:
+            return
+        if tag == "input" and a.get("name"):
+            kind = a.get("type", "text").lower()
+            self._form.controls.append(_Control(a["name"], kind, a.get("value", ""), "checked" in a))
+        elif tag == "button" and a.get("name") is not None and a.get("type", "submit").lower() == "submit":
+            self._form.controls.append(_Control(a["name"], "submit", a.get("value", "")))
+        elif tag == "button" and a.get("type", "submit").lower() == "submit":
+            self._form.controls.append(_Control("", "submit"))
+        elif tag == "select" and a.get("name"):
+            self._select = _Control(a["name"], "select", multiple="multiple" in a)
+            self._form.controls.append(self._select)
+        elif tag == "option" and self._select is not None:
+            self._option, self._option_text = (a.get("value"), "selected" in a), ""
+        elif tag == "textarea" and a.get("name"):
+            self._textarea = _Control(a["name"], "textarea")
+            self._form.controls.append(self._textarea)
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            self._textarea.value += data
+        if self._option is not None:
+            self._option_text += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            if self._form is not None:
+                # A submit button without a name sends nothing.
+                self._form.controls = [c for c in self._form.controls if c.name or c.kind != "submit"]
+            self._form = None
+        elif tag == "select":
+            self._close_option()
+            self._select = None
+        elif tag == "option":
+            self._close_option()
+        elif tag == "textarea" and self._textarea is not None:
+            # A browser drops the one newline that directly follows <textarea>.
+            self._textarea.value = self._textarea.value.removeprefix("\n")
+            self._textarea = None
+
+    def _close_option(self) -> None:
+        if self._option is not None and self._select is not None:
+            value, selected = self._option
+            self._select.options.append((value if value is not None else self._option_text.strip(), selected))
+        self._option = None
+
+
+def page_forms(html: str) -> list[PageForm]:
+    """The forms of a page, in their order."""
+    parser = _FormParser()
+    parser.feed(html)
+    parser.close()
+    return parser.forms
+
+
+# Forms of the layout that every page has: the language switcher and signing out.
+_LAYOUT_FORMS = ("/language", "/sign-out")
+
+
+def _choose_form(forms: list[PageForm], page: str, action: str | None, form_id: str | None) -> PageForm:
+    if form_id is not None:
+        candidates = [f for f in forms if f.attributes.get("id") == form_id]
+    elif action is not None:
+        candidates = [f for f in forms if (f.action or page) == action]
+    else:
+        candidates = [f for f in forms if not f.action.endswith(_LAYOUT_FORMS)]
+    if len(candidates) != 1:
+        found = [f.attributes.get("id") or f.action or page for f in forms]
+        raise FormError(f"{len(candidates)} forms on {page} match (action={action!r}, form_id={form_id!r}); "
+                        f"the page's forms: {found}")
+    return candidates[0]
+
+
+def submit_form(client: FlaskClient, page: str, values: dict[str, Any] | None = None, *,
+                action: str | None = None, form_id: str | None = None, button: str | None = None,
+                follow_redirects: bool = False, headers: dict[str, str] | None = None) -> TestResponse:
+    """Open ``page`` with the test ``client``, fill in one of its forms and send it as a browser does.
+
+    The form is the page's only one (besides the layout's language switcher and sign-out), or
+    the one whose ``action`` or ``id`` is given. Sent are the fields the page rendered: hidden
+    inputs (the CSRF token among them), text and text areas, ticked boxes and radios, selected
+    options, and the pressed submit button (``button``, by name; default the first). ``values``
+    change fields the form has; a name it does not have, or a choice it does not offer, raises
+    FormError, because no browser could send it. Returns the response to the form's request.
+    """
+    opened = client.get(page, headers=headers)
+    if opened.status_code != 200:
+        raise FormError(f"GET {page} answered {opened.status_code}, not a page with a form")
+    form = _choose_form(page_forms(opened.get_data(as_text=True)), page, action, form_id)
+    sent = form.filled_in(dict(values or {}), button)
+    target = form.action or page
+    data = MultiDict(sent)
+    if form.method == "post":
+        return client.post(target, data=data, follow_redirects=follow_redirects, headers=headers)
+    return client.get(target, query_string=data, follow_redirects=follow_redirects, headers=headers)

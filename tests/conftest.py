@@ -10,8 +10,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from meetings.extensions import db
-from meetings.models import Membership, MembershipRole, Organisation, OrganisationKind, Person
+from meetings.testing import make_organisation, make_person, sign_in
 
 
 def csrf_token(html: str) -> str:
@@ -151,27 +150,18 @@ def submit_form(client, page_url: str, *, action: str | None = None, button: str
 
 
 def sign_in_as(client, person_id: int) -> None:
-    """Start a session for a person, as following a sign-in link does."""
-    with client.session_transaction() as session:
-        session["person_id"] = person_id
+    """Start a session for a person, as following a sign-in link does (meetings.testing.sign_in)."""
+    sign_in(client, person_id)
 
 
 @pytest.fixture
 def people(app):
     """An admin, an organiser at the region, and a representative of an association."""
     with app.app_context():
-        region = Organisation(name="Region Norrbotten", kind=OrganisationKind.PUBLIC_BODY)
-        association = Organisation(name="Svenska Röda Korset", kind=OrganisationKind.CIVIL_SOCIETY)
-        admin = Person(email="admin@example.org", name="Ada Admin", is_admin=True)
-        organiser = Person(email="officer@region.example", name="Olle Organisatör")
-        representative = Person(email="rep@redcross.example", name="Rut Representant")
-        db.session.add_all([region, association, admin, organiser, representative])
-        db.session.flush()
-        db.session.add_all([
-            Membership(person=organiser, organisation=region, role=MembershipRole.ORGANISER),
-            Membership(person=representative, organisation=association,
-                       role=MembershipRole.REPRESENTATIVE),
-        ])
-        db.session.commit()
+        region = make_organisation("Region Norrbotten", "public_body")
+        association = make_organisation("Svenska Röda Korset", "civil_society")
+        admin = make_person("admin@example.org", "Ada Admin", is_admin=True)
+        organiser = make_person("officer@region.example", "Olle Organisatör", organises_for=region)
+        representative = make_person("rep@redcross.example", "Rut Representant", represents=association)
         return {"admin": admin.id, "organiser": organiser.id, "representative": representative.id,
                 "region": region.id, "association": association.id}

@@ -41,3 +41,9 @@ def test_unknown_format_is_not_found(app):
 
     with app.test_request_context(), pytest.raises(NotFound):
         table_response("pdf", "register", HEADERS, ROWS)
+
+
+def test_a_csv_download_names_its_charset_once(app):
+    app.add_url_rule("/test-export.csv", "test_export", lambda: table_response("csv", "register", HEADERS, ROWS))
+    response = app.test_client().get("/test-export.csv")
+    assert response.headers.getlist("Content-Type") == ["text/csv; charset=utf-8"]

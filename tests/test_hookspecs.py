@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import inspect
 import re
 import types
@@ -69,3 +70,51 @@ def test_the_plugin_manager_knows_exactly_the_declared_hooks():
 def test_each_hook_is_listed_in_the_plugin_authors_guide(name):
     guide = WRITING_PLUGINS.read_text(encoding="utf-8")
     assert re.search(rf"`{name}\(", guide), f"docs/writing-plugins.md does not list the hook {name}"
+
+
+# --- Every declared hook is called by the core --------------------------------------------------------
+
+CORE = Path(__file__).resolve().parent.parent / "meetings"
+# Called by the yearly follow-up report, which is its own issue; remove from here when it lands.
+NOT_CALLED_YET = {"followup_sections"}
+COLLECTORS = {"collect", "collect_by_plugin", "panels"}  # meetings.plugins helpers taking the hook's name
+
+
+def called_hooks(source: str) -> set[str]:
+    """Names of hooks that ``source`` calls: ``hook().x(…)``, ``….hook.x…``, ``collect("x", …)``."""
+    called = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute):
+            inner = node.value
+            through_hook_function = (isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name)
+                                     and inner.func.id == "hook")
+            through_manager = isinstance(inner, ast.Attribute) and inner.attr == "hook"
+            if through_hook_function or through_manager:
+                called.add(node.attr)
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in COLLECTORS
+              and node.args and isinstance(node.args[0], ast.Constant)):
+            called.add(node.args[0].value)
+    return called
+
+
+def core_calls() -> set[str]:
+    return set().union(*(called_hooks(path.read_text("utf-8")) for path in CORE.rglob("*.py")))
+
+
+def test_every_declared_hook_is_called_by_the_core():
+    uncalled = set(declared_hooks(hookspecs)) - core_calls()
+    assert uncalled == NOT_CALLED_YET, f"hooks that nothing calls: {sorted(uncalled - NOT_CALLED_YET)}"
+
+
+def test_the_check_finds_each_way_of_calling_a_hook_and_ignores_docstrings():
+    source = (
+        'def f(app, manager):\n'
+        '    """Plugins may call hook().in_docstring(…)."""\n'
+        '    hook().meeting_cancelled(meeting=None)\n'
+        '    hook(app).register_jobs(scheduler=None, app=app)\n'
+        '    manager.hook.plugin_settings.get_hookimpls()\n'
+        '    collect("nav_links", person=None)\n'
+        '    panels("forum_panels", forum=None, person=None)\n'
+        '    collect(name_in_a_variable)\n')
+    assert called_hooks(source) == {"meeting_cancelled", "register_jobs", "plugin_settings", "nav_links",
+                                    "forum_panels"}

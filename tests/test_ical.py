@@ -365,3 +365,9 @@ def test_the_registration_page_offers_the_meeting_for_every_calendar(app, client
     assert query["action"] == ["TEMPLATE"] and query["text"][0] and "/" in query["dates"][0]
     assert 'href="https://outlook.office.com/calendar/0/deeplink/compose?' in html
     assert client.get(f"/calendar/meetings/{data['public']}.ics").status_code == 200
+
+
+def test_the_calendar_pages_speak_swedish_with_the_plugins_words_and_the_layouts(client, data):
+    page = client.get("/calendar", headers={"Accept-Language": "sv"}).get_data(as_text=True)
+    assert "<h1>Möten i din kalender</h1>" in page  # the plugin's own catalogue
+    assert "Hoppa till innehållet" in page  # base.html's words, from the core's

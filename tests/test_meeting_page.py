@@ -28,7 +28,6 @@ from meetings.models import (
     RegistrationStatus,
     utcnow,
 )
-from meetings.views.meetings import ORGANISER_PAGES
 from tests.conftest import csrf_token, sign_in_as
 from tests.test_meeting_admin import ENGLISH, add_meeting, add_person, make_forum, register_person
 
@@ -307,11 +306,8 @@ def test_organiser_tools_are_shown_to_managers_only(app, client, forum):
     html = html_as(client, meeting_id, forum["organiser"])
     assert f'href="/meetings/{meeting_id}/edit"' in html and f'href="/meetings/{meeting_id}/cancel"' in html
     assert f'href="/meetings/{meeting_id}/agenda"' in html
-    installed = [endpoint for endpoint, _label in ORGANISER_PAGES if endpoint in app.view_functions]
-    with app.test_request_context():
-        from flask import url_for
-        for endpoint in installed:
-            assert f'href="{url_for(endpoint, meeting_id=meeting_id)}"' in html, endpoint
+    for page in ("invitations", "programme", "check-in", "participants", "sign-in-sheet"):
+        assert f'href="/meetings/{meeting_id}/{page}"' in html, page
     for person_id in (None, forum["representative"]):
         html = html_as(client, meeting_id, person_id)
         assert "/edit" not in html and "/cancel" not in html and "Running this meeting" not in html

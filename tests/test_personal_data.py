@@ -7,8 +7,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from meetings import hookimpl
 from meetings.domain.attendance import check_in
 from meetings.domain.mail import queue_mail
+from meetings.domain.personal_data import export_person
 from meetings.domain.registration import register
 from meetings.extensions import db
 from meetings.models import (
@@ -112,3 +114,45 @@ def test_admins_export_and_erase_on_request(app, people):
     assert erased.exit_code == 0, erased.output
     with app.app_context():
         assert db.session.get(Person, people["representative"]) is None
+
+
+# --- Plugins' sections --------------------------------------------------------------------------------
+
+
+class GreedyPlugin:
+    """A plugin whose section names are the core's own."""
+
+    @hookimpl
+    def person_data(self, person):
+        return {"person": {"email": "someone-else@example.org"}, "registrations": [], "notes": ["talked a lot"]}
+
+
+class QuietPlugin:
+    @hookimpl
+    def person_data(self, person):
+        return None
+
+
+def test_a_plugins_sections_sit_under_its_name_and_never_replace_the_cores(make_app, people):
+    app = make_app(plugins=[GreedyPlugin(), QuietPlugin()])
+    setup_history(app, people)
+    with app.app_context():
+        data = export_person(db.session.get(Person, people["representative"]))
+    assert data["person"]["email"] == "rep@redcross.example"
+    assert len(data["registrations"]) == 2
+    assert "notes" not in data
+    greedy = next(name for name in data["plugins"] if "GreedyPlugin" in name)
+    assert data["plugins"][greedy] == {"person": {"email": "someone-else@example.org"}, "registrations": [],
+                                       "notes": ["talked a lot"]}
+    assert not any("QuietPlugin" in name for name in data["plugins"])  # nothing held, no section
+
+
+def test_the_calendar_plugins_data_is_under_its_name(client, app, people):
+    from plugins.ical import tokens
+
+    with app.app_context():
+        tokens.renew(db.session.get(Person, people["representative"]))
+    sign_in_as(client, people["representative"])
+    data = json.loads(client.get("/account/data.json").data)
+    assert len(data["plugins"]["ical"]["calendar_feeds"]) == 1
+    assert "calendar_feeds" not in data

@@ -14,6 +14,7 @@ import inspect
 import json
 import os
 import re
+import shlex
 import sqlite3
 import subprocess
 import sys
@@ -27,7 +28,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from packaging.version import Version
 
-from meetings import hookimpl
+from meetings import hookimpl, testing
 from meetings.extensions import db
 from meetings.models import Forum, Meeting, MeetingFormat, MeetingStatus, Organisation, OrganisationKind
 from meetings.plugins import NavLink, PluginError
@@ -53,6 +54,8 @@ OTHER_PLUGINS = {
         misspelled = "misspelled_meetings_plugin"
         wrongargument = "wrongargument_meetings_plugin"
         tables = "tables_meetings_plugin"
+        twin = "tables_meetings_plugin"
+        Bad-Name = "tables_meetings_plugin"
 
         [tool.setuptools]
         packages = ["broken_meetings_plugin", "misspelled_meetings_plugin",
@@ -111,8 +114,27 @@ OTHER_PLUGINS = {
             op.drop_table("tables_note")
         ''',
 }
+# A second distribution announcing a name that other-meetings-plugins announces too.
+TWIN_PLUGIN = {
+    "pyproject.toml": """
+        [build-system]
+        requires = ["setuptools>=61"]
+        build-backend = "setuptools.build_meta"
+
+        [project]
+        name = "twin-meetings-plugin"
+        version = "1.0.0"
+
+        [project.entry-points."meetings.plugins"]
+        twin = "twin_meetings_plugin"
+
+        [tool.setuptools]
+        packages = ["twin_meetings_plugin"]
+        """,
+    "twin_meetings_plugin/__init__.py": "",
+}
 PLUGIN_MODULES = ("hello_meetings_plugin", "broken_meetings_plugin", "misspelled_meetings_plugin",
-                  "wrongargument_meetings_plugin", "tables_meetings_plugin")
+                  "wrongargument_meetings_plugin", "tables_meetings_plugin", "twin_meetings_plugin")
 
 
 def example_files() -> dict[str, str]:
@@ -166,8 +188,9 @@ def plugin_site(tmp_path_factory) -> dict[str, Path]:
     assert (hello / "hello_meetings_plugin" / "__init__.py").exists(), "the guide lost its example"
     compile_catalogues(hello)
     others = write_tree(base / "other-meetings-plugins", OTHER_PLUGINS)
+    twin = write_tree(base / "twin-meetings-plugin", TWIN_PLUGIN)
     site = base / "site"
-    pip_install(site, hello, others)
+    pip_install(site, hello, others, twin)
     return {"site": site, "hello": hello}
 
 
@@ -254,6 +277,8 @@ def test_a_plugin_adds_a_command_and_a_job(make_app, installed):
     result = app.test_cli_runner().invoke(args=["meetings", "hello", "greet", "Ada"])
     assert result.exit_code == 0, result.output
     assert result.output == "Hello, Ada!\n"
+    # The guide's AppGroup runs its commands in the application context: the database is at hand.
+    assert app.test_cli_runner().invoke(args=["meetings", "hello", "count"]).output == "1\n"
 
     jobs = {job.id: job for job in build_scheduler(app, blocking=False).get_jobs()}
     assert "hello.count_meetings" in jobs
@@ -346,6 +371,23 @@ def test_an_enabled_plugin_that_cannot_run_stops_start_up_naming_it(make_app, in
     assert problem in str(raised.value)
 
 
+def test_a_name_announced_by_two_distributions_stops_start_up_naming_both(make_app, installed):
+    with pytest.raises(PluginError) as raised:
+        make_app(MEETINGS_PLUGINS=("hello", "twin"))
+    assert raised.value.plugin == "twin"
+    assert "announced by more than one installed distribution" in str(raised.value)
+    assert "other-meetings-plugins" in str(raised.value) and "twin-meetings-plugin" in str(raised.value)
+    assert "twin_meetings_plugin" not in sys.modules  # refused before anything was imported
+    # A plugin whose name is its own still loads beside them.
+    assert make_app(MEETINGS_PLUGINS=("hello",)).test_client().get("/hello").status_code == 200
+
+
+def test_an_installed_plugin_with_a_name_against_the_rule_is_refused(make_app, installed):
+    with pytest.raises(PluginError, match=r"'Bad-Name' has a name that is not allowed: a plugin name is "
+                                          r"lower-case letters, digits and underscores, starting with a letter"):
+        make_app(MEETINGS_PLUGINS=("Bad-Name",))
+
+
 def test_a_misspelled_plugin_name_is_shown_with_the_installed_ones(make_app, installed):
     with pytest.raises(PluginError, match=r"'helo' .*installed plugins: .*\bhello\b"):
         make_app(MEETINGS_PLUGINS=("helo",))
@@ -373,6 +415,29 @@ def test_the_plugins_command_from_the_shell_with_the_built_in_plugins_and_one_mo
     assert result.returncode == 0, result.stderr
     assert re.search(r"^hello +1\.2\.3 +enabled +hello-meetings-plugin$", result.stdout, re.M)
     assert re.search(r"^broken +0\.4\.0 +disabled ", result.stdout, re.M)
+
+
+def guide_flask_commands() -> list[tuple[dict[str, str], list[str]]]:
+    """The guide's `flask` command lines, as (environment variables, arguments after `flask`)."""
+    commands = []
+    for line in re.findall(r"^(?:\$ )?((?:[A-Z_]+=\S+ )*flask .*)$", GUIDE.read_text("utf-8"), re.M):
+        words = line.split()
+        at = words.index("flask")
+        commands.append((dict(word.split("=", 1) for word in words[:at]), words[at + 1:]))
+    return commands
+
+
+def test_the_guides_flask_commands_work_as_written(plugin_site, tmp_path):
+    commands = [(env, args) for env, args in guide_flask_commands() if args[-2:] == ["meetings", "plugins"]]
+    assert len(commands) == 2
+    for settings, args in commands:
+        # As on an author's machine: no secret key, no MEETINGS_ENV, an instance folder of its own.
+        env = {k: v for k, v in subprocess_env(plugin_site["site"]).items() if k not in ("MEETINGS_ENV", "SECRET_KEY")}
+        result = subprocess.run([sys.executable, "-m", "flask", *args], env={**env, **settings}, cwd=tmp_path,
+                                capture_output=True, text=True, timeout=120, check=False)
+        assert result.returncode == 0, result.stderr
+        assert re.search(r"^hello +1\.2\.3 +enabled +hello-meetings-plugin$", result.stdout, re.M)
+        assert re.search(r"^ical +\S+ +enabled +built-in$", result.stdout, re.M)
 
 
 # --- One plugin manager per app --------------------------------------------------------------------
@@ -421,30 +486,188 @@ def tables_in(database: Path) -> set[str]:
         return {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
-def test_upgrade_heads_creates_the_tables_of_enabled_plugins_only(plugin_site, tmp_path):
+def test_the_upgrade_command_creates_the_tables_of_enabled_plugins_only(plugin_site, tmp_path):
     enabled, disabled = tmp_path / "enabled.sqlite3", tmp_path / "disabled.sqlite3"
 
-    result = run_flask(plugin_site["site"], "db", "upgrade", "heads",
-                       MEETINGS_PLUGINS="tables", DATABASE_URL=f"sqlite:///{enabled}")
+    result = run_flask(plugin_site["site"], "meetings", "upgrade",
+                       MEETINGS_PLUGINS="builtin,tables", DATABASE_URL=f"sqlite:///{enabled}")
     assert result.returncode == 0, result.stderr
-    assert {"meeting", "tables_note"} <= tables_in(enabled)
+    assert {"meeting", "ical_feed_token", "tables_note"} <= tables_in(enabled)
 
-    result = run_flask(plugin_site["site"], "db", "upgrade", "heads",
+    result = run_flask(plugin_site["site"], "meetings", "upgrade",
                        MEETINGS_PLUGINS="none", DATABASE_URL=f"sqlite:///{disabled}")
     assert result.returncode == 0, result.stderr
     assert "meeting" in tables_in(disabled)
-    assert "tables_note" not in tables_in(disabled)
+    assert not {"ical_feed_token", "tables_note"} & tables_in(disabled)
+
+
+def test_a_plugin_turned_off_leaves_its_tables_and_later_upgrades_work(plugin_site, tmp_path):
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}"}
+    assert run_flask(plugin_site["site"], "meetings", "upgrade", MEETINGS_PLUGINS="builtin,tables",
+                     **database).returncode == 0
+    for command in (("meetings", "upgrade"), ("meetings", "demo"), ("db", "current")):
+        result = run_flask(plugin_site["site"], *command, MEETINGS_PLUGINS="builtin", **database)
+        assert result.returncode == 0, result.stderr
+    assert "tables_note" in tables_in(tmp_path / "site.sqlite3")
+    with sqlite3.connect(tmp_path / "site.sqlite3") as connection:
+        assert ("tables_0001",) in connection.execute("SELECT version_num FROM alembic_version").fetchall()
+    result = run_flask(plugin_site["site"], "meetings", "upgrade", MEETINGS_PLUGINS="builtin,tables", **database)
+    assert result.returncode == 0, result.stderr
+
+
+NOTES_PLUGIN = {
+    "notes_meetings_plugin/__init__.py": """
+        from pathlib import Path
+
+        from meetings import hookimpl
+
+        from . import models  # noqa: F401 - the plugin's table
+
+
+        @hookimpl
+        def migration_directories():
+            return [Path(__file__).parent / "migrations"]
+        """,
+    "notes_meetings_plugin/models.py": """
+        from sqlalchemy import ForeignKey, Text
+        from sqlalchemy.orm import Mapped, mapped_column
+
+        from meetings.extensions import db
+
+
+        class Note(db.Model):
+            __tablename__ = "notes_note"
+
+            id: Mapped[int] = mapped_column(primary_key=True)
+            meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"))
+            text: Mapped[str] = mapped_column(Text)
+        """,
+    # What `pip install -e .` leaves on the path: the source folder, and the metadata naming the entry point.
+    "notes_meetings_plugin-0.1.dist-info/METADATA":
+        "Metadata-Version: 2.1\nName: notes-meetings-plugin\nVersion: 0.1\n",
+    "notes_meetings_plugin-0.1.dist-info/entry_points.txt": "[meetings.plugins]\nnotes = notes_meetings_plugin\n",
+}
+
+
+def guide_migration_commands() -> list[str]:
+    section = GUIDE.read_text("utf-8").split("## Tables and migrations", 1)[1]
+    block = next(b for b in re.findall(r"```[a-z]*\n(.*?)```", section, re.S) if "db revision" in b)
+    return [line.replace("hello", "notes") for line in block.splitlines() if line.strip()]
+
+
+def test_a_plugins_first_revision_is_made_as_the_guide_says(plugin_site, tmp_path):
+    source = write_tree(tmp_path / "notes-meetings-plugin", NOTES_PLUGIN)
+    env = subprocess_env(plugin_site["site"])
+    env["PYTHONPATH"] = os.pathsep.join([str(source), env["PYTHONPATH"]])
+    outputs = []
+    for line in guide_migration_commands():
+        words = shlex.split(line.replace("$PWD", str(source)))
+        if words[0] == "mkdir":
+            (source / words[1]).mkdir()
+        elif words[0] == "export":
+            env.update(word.split("=", 1) for word in words[1:])
+        else:
+            assert words[0] == "flask", line
+            result = subprocess.run([sys.executable, "-m", *words], cwd=source, env=env, capture_output=True,
+                                    text=True, timeout=120, check=False)
+            assert result.returncode == 0, f"{line}\n{result.stderr}"
+            outputs.append(result.stdout)
+
+    (revision_file,) = (source / "notes_meetings_plugin" / "migrations").glob("notes_0001_*.py")
+    revision = revision_file.read_text("utf-8")
+    assert "down_revision = None" in revision and "branch_labels = ('notes',)" in revision
+    assert "op.create_table('notes_note'" in revision
+    # The guide: depend on the head that `flask db heads` shows without a branch label.
+    (core_head,) = [line.split()[0] for line in outputs[-1].splitlines()
+                    if re.fullmatch(r"\S+ \((effective )?head\)", line.strip())]
+    revision_file.write_text(revision.replace("depends_on = None", f"depends_on = {core_head!r}"), "utf-8")
+
+    for database in (source / "dev.sqlite3", tmp_path / "fresh.sqlite3"):
+        result = subprocess.run([sys.executable, "-m", "flask", "--app", "meetings:create_app", "meetings", "upgrade"],
+                                cwd=source, env={**env, "DATABASE_URL": f"sqlite:///{database}"},
+                                capture_output=True, text=True, timeout=120, check=False)
+        assert result.returncode == 0, result.stderr
+        assert {"meeting", "ical_feed_token", "notes_note"} <= tables_in(database)
 
 
 # --- The guide's example has tests of its own, run with the meetings.testing pytest plugin --------
 
 
 def test_the_guides_example_tests_pass_with_the_pytest_plugin(plugin_site):
+    env = subprocess_env(plugin_site["site"])
+    if os.environ.get("MEETINGS_TEST_DATABASE_URL"):  # on PostgreSQL too, when the suite runs there
+        env["MEETINGS_TEST_DATABASE_URL"] = os.environ["MEETINGS_TEST_DATABASE_URL"]
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
-                            cwd=plugin_site["hello"], env=subprocess_env(plugin_site["site"]),
-                            capture_output=True, text=True, timeout=300, check=False)
+                            cwd=plugin_site["hello"], env=env, capture_output=True, text=True, timeout=300,
+                            check=False)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "2 passed" in result.stdout
+    assert "7 passed" in result.stdout
+
+
+def guide_commands(block_start: str) -> list[str]:
+    """The command lines of the guide's code block that follows the paragraph starting ``block_start``."""
+    guide = GUIDE.read_text("utf-8")
+    block = re.search(rf"^{re.escape(block_start)}.*?\n```\n(.*?)```", guide, re.S | re.M).group(1)
+    return block.splitlines()
+
+
+def run_shell(site: Path, line: str, cwd: Path, **settings: str) -> subprocess.CompletedProcess:
+    env = subprocess_env(site, **settings)
+    del env["MEETINGS_ENV"], env["SECRET_KEY"]  # the command line says what it needs
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    return subprocess.run(["bash", "-c", line], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=120, check=False)
+
+
+def test_the_guides_commands_enable_the_example_and_create_its_table(plugin_site, tmp_path):
+    """The guide's own lines after building (pybabel, pip and pytest are what plugin_site and the
+    test above do): listing the plugin and creating its table through its Alembic branch."""
+    lines = [line for line in guide_commands("Build and install it") if " flask " in f" {line}"]
+    assert len(lines) == 2
+    database = tmp_path / "meetings.sqlite3"
+    listing, upgrade = (run_shell(plugin_site["site"], line, plugin_site["hello"],
+                                  DATABASE_URL=f"sqlite:///{database}") for line in lines)
+    assert listing.returncode == 0, listing.stderr
+    assert re.search(r"^hello +1\.2\.3 +enabled ", listing.stdout, re.M)
+    assert upgrade.returncode == 0, upgrade.stderr
+    assert {"meeting", "attendance", "hello_welcome"} <= tables_in(database)
+    with sqlite3.connect(database) as connection:
+        heads = {row[0] for row in connection.execute("SELECT version_num FROM alembic_version")}
+    assert "hello_0001" in heads
+
+
+def test_the_example_uses_only_the_plugin_api_of_the_core():
+    allowed = {"meetings", "meetings.api", "meetings.hookimpl", "meetings.testing"}
+    used = set()
+    for path, source in example_files().items():
+        if path.endswith(".py"):
+            for node in ast.walk(ast.parse(source)):
+                if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "meetings":
+                    used |= {node.module, *(f"{node.module}.{alias.name}" for alias in node.names)}
+                elif isinstance(node, ast.Import):
+                    used |= {alias.name for alias in node.names if alias.name.split(".")[0] == "meetings"}
+    assert used - allowed - {f"meetings.testing.{name}" for name in dir(testing)} == set()
+    assert {"meetings.api", "meetings.testing"} <= used
+
+
+def test_the_guides_build_line_compiles_the_catalogue(plugin_site, tmp_path):
+    [line] = [line for line in guide_commands("Build and install it") if line.startswith("pybabel ")]
+    copy = write_tree(tmp_path / EXAMPLE, example_files())
+    result = run_shell(plugin_site["site"], line, copy)
+    assert result.returncode == 0, result.stderr
+    assert (copy / "hello_meetings_plugin" / "translations" / "sv" / "LC_MESSAGES" / "hello.mo").stat().st_size > 0
+
+
+def test_the_example_declares_its_setting(plugin_site):
+    result = run_flask(plugin_site["site"], "meetings", "plugins", "--settings", MEETINGS_PLUGINS="hello",
+                       HELLO_WELCOME_MAIL="false")
+    assert result.returncode == 0, result.stderr
+    assert "HELLO_WELCOME_MAIL (hello, bool, default True): False" in result.stdout
+
+    refused = run_flask(plugin_site["site"], "meetings", "plugins", MEETINGS_PLUGINS="hello",
+                        HELLO_WELCOME_MAIL="sometimes")
+    assert refused.returncode != 0
+    assert "HELLO_WELCOME_MAIL" in refused.stderr
 
 
 # --- Imports between the core and plugins -------------------------------------------------------

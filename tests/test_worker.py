@@ -47,7 +47,7 @@ def test_worker_command_sends_queued_mail_and_stops_cleanly(make_app, mail_serve
     env = {**os.environ, "MEETINGS_ENV": "development", "DATABASE_URL": f"sqlite:///{database}",
            "MAIL_SERVER": mail_server.host, "MAIL_PORT": str(mail_server.port), "MAIL_BACKEND": "smtp",
            "BASE_URL": "http://localhost", "RUN_SCHEDULER": "false", "PYTHONUNBUFFERED": "1"}
-    upgrade = subprocess.run([str(FLASK), "--app", "wsgi", "db", "upgrade"], cwd=PROJECT, env=env,
+    upgrade = subprocess.run([str(FLASK), "--app", "wsgi", "meetings", "upgrade"], cwd=PROJECT, env=env,
                              capture_output=True, text=True, timeout=120)
     assert upgrade.returncode == 0, upgrade.stderr
     app = make_app(DATABASE_URL=f"sqlite:///{database}", create_schema=False)

@@ -247,9 +247,17 @@ def self_confirm_online(registration: Registration, now: datetime | None = None)
 
 
 def undo_check_in(attendance: Attendance) -> None:
-    """Remove a record made by mistake (the wrong person tapped, a walk-in entered twice)."""
-    db.session.delete(attendance)
-    db.session.commit()
+    """Remove a record made by mistake (the wrong person tapped, a walk-in entered twice).
+
+    Plugins hear of it before the row goes, in the same transaction: one that refuses rolls it back.
+    """
+    try:
+        hook().attendance_removed(attendance=attendance)
+        db.session.delete(attendance)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
 
 
 # --- What the organisers' pages show --------------------------------------------------------
@@ -306,6 +314,22 @@ def attendance_records(meeting: Meeting) -> list[Attendance]:
         select(Attendance).where(Attendance.meeting_id == meeting.id)
         .options(selectinload(Attendance.organisation), selectinload(Attendance.registration)))
     return sorted(records, key=lambda a: (swedish_sort_key(a.name), a.id))
+
+
+def attendance_for(meeting: Meeting, person: Person | None) -> Attendance | None:
+    """The record of ``person`` being present at ``meeting`` (registered or as a walk-in), or None."""
+    if person is None:
+        return None
+    return db.session.scalars(select(Attendance).where(
+        Attendance.meeting_id == meeting.id, Attendance.person_id == person.id).limit(1)).first()
+
+
+def attendance_of_person(person: Person) -> list[Attendance]:
+    """Every meeting ``person`` was recorded present at, earliest meeting first."""
+    return list(db.session.scalars(
+        select(Attendance).join(Meeting).where(Attendance.person_id == person.id)
+        .options(selectinload(Attendance.meeting), selectinload(Attendance.organisation))
+        .order_by(Meeting.starts_at, Attendance.id)))
 
 
 def organisation_label(attendance: Attendance) -> str:

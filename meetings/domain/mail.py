@@ -48,10 +48,11 @@ ERROR_LENGTH = OutboxMessage.__table__.c.last_error.type.length
 
 def queue_mail(kind: str, recipient: str, template: str, locale: str | None,
                meeting: Meeting | None = None, attachments: list[dict[str, str]] | None = None,
-               **context: Any) -> OutboxMessage:
+               *, plugin: str | None = None, **context: Any) -> OutboxMessage:
     """Render ``mail/<template>.txt`` and ``.html`` in the recipient's language and queue them.
 
-    The first line of the text template is the subject. ``attachments`` are added after those of
+    With ``plugin``, the templates are the plugin's own: ``<plugin>/mail/<template>.txt`` and
+    ``.html``. The first line of the text template is the subject. ``attachments`` are added after those of
     the ``mail_attachments`` hook (same format; see ``build_email``). Nothing is committed here:
     the mail is sent only if the caller's transaction commits.
     """
@@ -63,8 +64,9 @@ def queue_mail(kind: str, recipient: str, template: str, locale: str | None,
         # the mail is queued by a job or during a request that came through a proxy.
         stack.enter_context(current_app.test_request_context("/", base_url=current_app.config["BASE_URL"]))
         stack.enter_context(force_locale(babel_locale(locale)))
-        text = _render(f"mail/{template}.txt", context)
-        html = _render(f"mail/{template}.html", context)
+        folder = f"{plugin}/mail" if plugin else "mail"
+        text = _render(f"{folder}/{template}.txt", context)
+        html = _render(f"{folder}/{template}.html", context)
     subject, _, body = text.strip("\n").partition("\n")
     subject = " ".join(subject.split())  # one line, whatever the template's whitespace
     if len(subject) > SUBJECT_LENGTH:

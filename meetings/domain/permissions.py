@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from ..extensions import db
 from ..models import Forum, MembershipRole, Organisation, OrganisationStatus, Person
+
+# The roles in which a person acts for an organisation. Representative and organiser are
+# memberships (Membership.role); the contact is whoever has the organisation's contact address
+# in the register (Organisation.contact_email), with or without a membership.
+CONTACT = "contact"
+ROLES = (MembershipRole.REPRESENTATIVE.value, MembershipRole.ORGANISER.value, CONTACT)
 
 
 def curates_register(person: Person | None) -> bool:
@@ -34,3 +43,34 @@ def may_answer_for_umbrella(person: Person | None, umbrella: Organisation) -> bo
     """Only the umbrella's own representatives confirm who its members are; curators cannot vouch for it."""
     return person is not None and any(
         m.organisation_id == umbrella.id and m.role == MembershipRole.REPRESENTATIVE for m in person.memberships)
+
+
+def acts_for(person: Person | None, organisation: Organisation, role: MembershipRole | str) -> bool:
+    """Whether ``person`` acts for ``organisation`` in ``role``: "representative" or "organiser"
+    (a membership with that role) or "contact" (their address is the organisation's contact
+    address). Being an admin is none of these. Raises ValueError for another role."""
+    role = _role(role)
+    if person is None:
+        return False
+    if role == CONTACT:
+        return organisation.contact_email is not None and organisation.contact_email == person.email
+    return any(m.organisation_id == organisation.id and m.role == role for m in person.memberships)
+
+
+def organisations_of(person: Person | None, role: MembershipRole | str) -> list[Organisation]:
+    """The organisations ``person`` acts for in ``role`` (see ``acts_for``), by name."""
+    role = _role(role)
+    if person is None:
+        return []
+    if role == CONTACT:
+        found = db.session.scalars(select(Organisation).where(Organisation.contact_email == person.email))
+    else:
+        found = (m.organisation for m in person.memberships if m.role == role)
+    return sorted(found, key=lambda organisation: (organisation.sort_key, organisation.id))
+
+
+def _role(role: MembershipRole | str) -> str:
+    value = role.value if isinstance(role, MembershipRole) else role
+    if value not in ROLES:
+        raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
+    return value

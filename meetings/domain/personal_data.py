@@ -25,7 +25,7 @@ from ..models import (
     SignInToken,
     utcnow,
 )
-from ..plugins import collect, hook
+from ..plugins import collect_by_plugin, hook
 from .registration import cancel
 
 
@@ -65,8 +65,9 @@ def export_person(person: Person) -> dict[str, Any]:
         "emails_sent_to_you": [{"subject": m.subject, "queued_at": _when(m.created_at), "sent_at": _when(m.sent_at)}
                                for m in emails],
     }
-    for section in collect("person_data", person=person):
-        data.update(section)
+    # Under "plugins", by plugin name: a plugin's section can never replace one of the core's or
+    # another plugin's, whatever its keys.
+    data["plugins"] = {plugin: sections for plugin, sections in collect_by_plugin("person_data", person=person)}
     return data
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, g, request
 
-from ..plugins import collect
+from ..plugins import collect, meeting_admin_links
 
 
 def register(app: Flask) -> None:
@@ -29,6 +29,9 @@ def register(app: Flask) -> None:
         app.register_blueprint(module.bp)
     if app.config["DEMO_MODE"]:
         app.register_blueprint(demo.bp)
+
+    # The organiser's meeting area on the meeting page and the organiser pages (attendance/_nav.html).
+    app.jinja_env.globals["meeting_admin_links"] = lambda meeting: meeting_admin_links(meeting, g.get("person"))
 
     @app.context_processor
     def page_context():

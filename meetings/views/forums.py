@@ -33,6 +33,7 @@ from ..models import (
     ParticipationLevel,
     SubjectArea,
 )
+from ..plugins import panels
 from ..text import render_markdown
 
 bp = Blueprint("forums", __name__)
@@ -87,7 +88,8 @@ def detail(slug: str):
     return render_template("forums/detail.html", forum=forum, coming=coming, past=past,
                            description=render_markdown(forum.description),
                            speakers=domain.who_speaks_for_whom(forum, g.person),
-                           state=state, join_form=join_form, manages=may_manage_forum(g.person, forum))
+                           state=state, join_form=join_form, manages=may_manage_forum(g.person, forum),
+                           panels=panels("forum_panels", forum=forum, person=g.person))
 
 
 @bp.post("/forums/<slug>/join")

@@ -17,6 +17,7 @@ from ..extensions import db
 from ..forms import AccountForm, EraseAccountForm, LanguageForm
 from ..i18n import SESSION_LOCALE_KEY
 from ..models import Forum, Organisation
+from ..plugins import panels
 
 bp = Blueprint("main", __name__)
 
@@ -57,7 +58,8 @@ def account():
         return redirect("/account")
     return render_template("account.html", form=form, erase_form=EraseAccountForm(),
                            registrations=coming_registrations(g.person),
-                           invitations=pending_invitations(g.person))
+                           invitations=pending_invitations(g.person),
+                           panels=panels("account_panels", person=g.person))
 
 
 @bp.get("/account/data.json")
@@ -79,7 +81,8 @@ def delete_account():
         account_form.locale.data = g.person.locale or session.get(SESSION_LOCALE_KEY) or "sv"
         return render_template("account.html", form=account_form, erase_form=form,
                                registrations=coming_registrations(g.person),
-                               invitations=pending_invitations(g.person)), 400
+                               invitations=pending_invitations(g.person),
+                               panels=panels("account_panels", person=g.person)), 400
     erase_person(g.person)
     end_session()
     flash(_("Your account has been removed."), "success")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, url_for
-from flask_babel import lazy_gettext as _l
 
 from ..auth import login_required
 from ..domain import meetings as domain
@@ -13,19 +12,11 @@ from ..domain.registration import may_register, may_undo_cancel, registration_wi
 from ..extensions import db
 from ..forms import EmptyForm
 from ..models import Meeting, RegistrationStatus, utcnow
-from ..plugins import Panel, collect
+from ..plugins import panels
 from ..text import render_markdown
 from .registrations import change_forms, handle_change, registration_panels
 
 bp = Blueprint("meetings", __name__)
-
-# Other parts' pages for running a meeting, linked when they are installed.
-ORGANISER_PAGES = [
-    ("invitations.overview", _l("Invitations")),
-    ("sessions.manage", _l("Programme and sessions")),
-    ("attendance.check_in", _l("Check-in")),
-    ("attendance.lists", _l("Participant lists")),
-]
 
 
 def _visible_meeting(meeting_id: int) -> Meeting:
@@ -39,13 +30,10 @@ def _visible_meeting(meeting_id: int) -> Meeting:
 def detail(meeting_id: int):
     meeting = _visible_meeting(meeting_id)
     manages = may_manage_forum(g.person, meeting.forum)
-    panels: list[Panel] = sorted(collect("meeting_panels", meeting=meeting, person=g.person),
-                                 key=lambda panel: panel.order)
+    meeting_panels = panels("meeting_panels", meeting=meeting, person=g.person)
     registration = domain.registration_of(meeting, g.person)
-    organiser_pages = [(endpoint, label) for endpoint, label in ORGANISER_PAGES
-                       if endpoint in current_app.view_functions] if manages else []
     return render_template(
-        "meetings/detail.html", meeting=meeting, panels=panels, manages=manages,
+        "meetings/detail.html", meeting=meeting, panels=meeting_panels, manages=manages,
         description=render_markdown(meeting.description),
         access_info=render_markdown(meeting.access_info),
         agenda=[(item, render_markdown(item.description)) for item in meeting.agenda_items],
@@ -54,7 +42,7 @@ def detail(meeting_id: int):
         registration=registration if registration is not None and registration.is_active else None,
         may_register=may_register(meeting, g.person),
         participants=domain.public_participants(meeting), confirmed=domain.confirmed_count(meeting),
-        organiser_pages=organiser_pages, button_form=EmptyForm(),
+        button_form=EmptyForm(),
         sign_in_url=url_for("auth.sign_in", next=url_for("registrations.register_form", meeting_id=meeting.id)))
 
 

@@ -10,6 +10,7 @@ from ..domain import permissions, register
 from ..exports import FORMATS, table_response
 from ..extensions import db
 from ..models import ICNPOGroup, Level, Organisation, OrganisationKind, utcnow
+from ..plugins import panels
 from ..text import render_markdown
 
 bp = Blueprint("organisations", __name__)
@@ -50,4 +51,5 @@ def detail(organisation_id: int):
     return render_template("organisations/detail.html", organisation=organisation,
                            profile=register.organisation_profile(organisation),
                            description=render_markdown(organisation.description), edit_url=edit_url,
-                           names_in_order=register.names_in_order)
+                           names_in_order=register.names_in_order,
+                           panels=panels("organisation_panels", organisation=organisation, person=g.person))

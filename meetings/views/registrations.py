@@ -43,7 +43,7 @@ from ..models import (
     RegistrationStatus,
     utcnow,
 )
-from ..plugins import Panel, collect
+from ..plugins import Panel, panels
 
 bp = Blueprint("registrations", __name__)
 
@@ -134,7 +134,7 @@ def sent(meeting_id: int):
 
 def registration_panels(meeting: Meeting, person) -> list[Panel]:
     """The plugins' blocks for a page a registered person sees (hook ``registration_panels``)."""
-    return sorted(collect("registration_panels", meeting=meeting, person=person), key=lambda panel: panel.order)
+    return panels("registration_panels", meeting=meeting, person=person)
 
 
 @dataclass

@@ -4,15 +4,16 @@ invitations attached to e-mails. A built-in plugin, loaded like any other."""
 
 from __future__ import annotations
 
-from flask import render_template, url_for
-from markupsafe import Markup
+from pathlib import Path
+
+from flask import url_for
 
 from meetings import hookimpl
-from meetings.plugins import NavLink, Panel
+from meetings.plugins import NavLink, Panel, render_plugin_template
 from meetings.urls import public_url
 
 from . import feeds, itip, models, tokens  # noqa: F401 - models registers the plugin's table
-from .i18n import _, _p, domain
+from .i18n import _, domain
 
 
 @hookimpl
@@ -28,6 +29,11 @@ def translation_domains():
 
 
 @hookimpl
+def migration_directories():
+    return [Path(__file__).parent / "migrations"]
+
+
+@hookimpl
 def nav_links(person):
     return [NavLink(url_for("ical.subscribe"), _("Calendar"))]
 
@@ -36,18 +42,18 @@ def nav_links(person):
 def meeting_panels(meeting, person):
     if meeting.status.value == "draft":
         return None
-    html = render_template("ical/panel.html", meeting=meeting, person=person, _p=_p,
-                           forum_feed=public_url("ical.forum_meetings", slug=meeting.forum.slug))
-    return [Panel(heading=_("In your calendar"), html=Markup(html), order=50)]  # noqa: S704 - rendered template
+    html = render_plugin_template(domain, "ical/panel.html", meeting=meeting, person=person,
+                                  forum_feed=public_url("ical.forum_meetings", slug=meeting.forum.slug))
+    return [Panel(heading=_("In your calendar"), html=html, order=50)]
 
 
 @hookimpl
 def registration_panels(meeting, person):
     if meeting.status.value != "published":
         return None
-    html = render_template("ical/add.html", meeting=meeting, _p=_p, google=feeds.google_calendar_url(meeting),
-                           outlook=feeds.outlook_calendar_url(meeting))
-    return [Panel(heading=_("Add it to your calendar"), html=Markup(html), order=50)]  # noqa: S704 - rendered template
+    html = render_plugin_template(domain, "ical/add.html", meeting=meeting, google=feeds.google_calendar_url(meeting),
+                                  outlook=feeds.outlook_calendar_url(meeting))
+    return [Panel(heading=_("Add it to your calendar"), html=html, order=50)]
 
 
 @hookimpl

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, g, render_template, request
+from flask import Blueprint, Response, abort, g, request
 from sqlalchemy import func, select
 
 from meetings.auth import login_required
@@ -12,17 +12,13 @@ from meetings.extensions import db, limiter
 from meetings.forms import EmptyForm
 from meetings.i18n import current_language
 from meetings.models import Forum, Meeting, Municipality, Registration, SubjectArea
+from meetings.plugins import render_plugin_template
 from meetings.urls import public_url
 
 from . import feeds, tokens
-from .i18n import _, _p
+from .i18n import _, domain
 
 bp = Blueprint("ical", __name__, template_folder="templates", url_prefix="/calendar")
-
-
-@bp.context_processor
-def plugin_gettext():
-    return {"_p": _p}
 
 
 def _feed_language() -> str:
@@ -111,7 +107,7 @@ def subscribe():
     chosen_area, chosen_municipality = request.args.get("area", ""), request.args.get("municipality", "")
     filters = {"area": chosen_area or None, "municipality": chosen_municipality or None}
     links = _feed_links("ical.all_meetings", lang=current_language(), **filters)
-    return render_template("ical/subscribe.html", links=links, areas=areas,
+    return render_plugin_template(domain, "ical/subscribe.html", links=links, areas=areas,
                            municipalities=municipalities, chosen_area=chosen_area,
                            chosen_municipality=chosen_municipality, forums=queries.forums_in_order())
 
@@ -129,4 +125,5 @@ def personal_feed():
             token = tokens.renew(g.person)
             # Shown once, on this response only: the address is stored hashed and cannot be shown again.
             new_link = _feed_links("ical.personal", token=token)
-    return render_template("ical/personal.html", form=form, active=tokens.active(g.person), new_link=new_link)
+    return render_plugin_template(domain, "ical/personal.html", form=form, active=tokens.active(g.person),
+                                  new_link=new_link)
