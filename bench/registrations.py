@@ -203,7 +203,8 @@ def burst(port: int, meeting_id: int, forms: dict[int, tuple[str, str]]) -> tupl
 
     def register(person_id: int) -> Attempt:
         token, cookie = forms[person_id]
-        form = {"csrf_token": token, "mode": "on_site", "organisation": "", "dietary_needs": "", "access_needs": ""}
+        # What the browser sends: these people represent no organisation, so the page has no such field.
+        form = {"csrf_token": token, "mode": "on_site", "dietary_needs": "", "access_needs": ""}
         ready.wait()
         started = time.perf_counter()
         status, _, _, location = request(port, "POST", path, cookie, form)

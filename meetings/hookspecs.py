@@ -168,6 +168,18 @@ def account_panels(person):
 
 
 @hookspec
+def registration_panels(meeting, person):
+    """Return a list of ``meetings.plugins.Panel`` for the pages a person sees once registered.
+
+    Those pages are the registration's own page (signed in, or through the e-mailed link), the page
+    after registering without an account, and an invitation's page once it is answered yes; the
+    built-in ``ical`` plugin offers the meeting for a calendar there. ``meeting`` is the ``Meeting``
+    registered for and ``person`` the registered ``Person``, or None when the page does not know
+    who it is. As with ``meeting_panels``, show nothing the person may not see.
+    """
+
+
+@hookspec
 def page_head_links(endpoint, view_args):
     """Return a list of dicts of ``<link>`` attributes for the page's ``<head>``.
 

@@ -327,6 +327,46 @@ def test_personal_data_export_and_erasure(app, data, client):
         assert db.session.scalars(select(FeedToken)).all() == []
 
 
+def test_an_invitation_is_published_and_a_cancelled_registration_is_removed_from_the_calendar(app, data, send_mail):
+    """No answer buttons in Outlook or Gmail that would go nowhere: an invitation carries a PUBLISH
+    without attendees; once registered, a REQUEST already accepted; cancelling it, a CANCEL."""
+    from meetings.domain.invitations import invite_emails
+    from meetings.domain.registration import cancel
+
+    with app.app_context():
+        meeting = db.session.get(Meeting, data["public"])
+        invite_emails(meeting, ["anna@example.org"], None)
+        registered = register(meeting, db.session.get(Person, data["person"]), ParticipationMode.ON_SITE)
+        cancel(registered.registration)
+
+    entries = []
+    for mail in [m for m in send_mail() if m["To"] == "anna@example.org"]:
+        (part,) = calendar_parts(mail)
+        calendar_ = Calendar.from_ical(part.get_payload(decode=True))
+        (event,) = calendar_.walk("VEVENT")
+        entries.append((str(calendar_["method"]), event.get("attendee"), str(event["uid"])))
+    (invited, confirmed, cancelled) = entries
+    assert invited[0] == "PUBLISH" and invited[1] is None
+    assert confirmed[0] == "REQUEST" and confirmed[1].params["PARTSTAT"] == "ACCEPTED"
+    assert cancelled[0] == "CANCEL" and cancelled[2] == confirmed[2] == invited[2]
+
+
+def test_the_registration_page_offers_the_meeting_for_every_calendar(app, client, data, send_mail):
+    from urllib.parse import parse_qs, urlsplit
+
+    with app.app_context():
+        meeting = db.session.get(Meeting, data["public"])
+        token = register(meeting, db.session.get(Person, data["person"]), ParticipationMode.ON_SITE).manage_token
+    html = client.get(f"/registrations/{token}").get_data(as_text=True)
+    assert "Lägg in mötet i din kalender" in html
+    assert f'href="/calendar/meetings/{data["public"]}.ics"' in html
+    google = re.search(r'href="(https://calendar\.google\.com/[^"]+)"', html).group(1).replace("&amp;", "&")
+    query = parse_qs(urlsplit(google).query)
+    assert query["action"] == ["TEMPLATE"] and query["text"][0] and "/" in query["dates"][0]
+    assert 'href="https://outlook.office.com/calendar/0/deeplink/compose?' in html
+    assert client.get(f"/calendar/meetings/{data['public']}.ics").status_code == 200
+
+
 def test_the_calendar_pages_speak_swedish_with_the_plugins_words_and_the_layouts(client, data):
     page = client.get("/calendar", headers={"Accept-Language": "sv"}).get_data(as_text=True)
     assert "<h1>Möten i din kalender</h1>" in page  # the plugin's own catalogue

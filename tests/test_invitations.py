@@ -48,7 +48,7 @@ from meetings.models import (
     utcnow,
 )
 from meetings.testing import html_part, text_part
-from tests.conftest import csrf_token, sign_in_as
+from tests.conftest import csrf_token, html_forms, sign_in_as, submit_form
 
 ON_SITE, ONLINE = ParticipationMode.ON_SITE, ParticipationMode.ONLINE
 ANSWER_LINK = re.compile(r"http://localhost/invitation/([A-Za-z0-9_\-]+)")
@@ -255,7 +255,7 @@ def test_organisations_chosen_from_the_register_with_a_filter(app, client, send_
     assert page.status_code == 200
     assert f'value="{scenario.scouts}"' in html  # culture in Kiruna
     assert f'value="{scenario.reading}"' not in html and f'value="{scenario.red_cross}"' not in html
-    assert "Ny förening" not in html  # not approved: not offered
+    assert f'value="{scenario.pending}"' not in html  # not approved: not offered from the register
     assert f'value="{scenario.region}"' not in html  # the forum's own organiser
 
     response = client.post(f"/meetings/{scenario.meeting}/invitations/organisations", data={
@@ -269,22 +269,95 @@ def test_organisations_chosen_from_the_register_with_a_filter(app, client, send_
     assert f'value="{scenario.scouts}"' not in html and "Invited" in html  # not offered twice
 
 
-def test_an_organisation_nobody_can_be_reached_at_is_not_invited_and_the_organiser_is_told(app, client):
-    scenario = make_scenario(app)
+def silent_organisation(app) -> int:
+    """An approved organisation with no representative and no e-mail address in the register."""
     with app.app_context():
         silent = Organisation(name="Tysta föreningen", kind=OrganisationKind.CIVIL_SOCIETY)
         db.session.add(silent)
         db.session.commit()
-        silent_id = silent.id
+        return silent.id
+
+
+def test_an_organisation_nobody_can_be_reached_at_is_marked_before_sending_and_asks_for_an_address(app, client):
+    scenario = make_scenario(app)
+    silent_id = silent_organisation(app)
     sign_in_as(client, scenario.organiser)
-    page = client.get(f"/meetings/{scenario.meeting}/invitations").get_data(as_text=True)
-    response = client.post(f"/meetings/{scenario.meeting}/invitations/organisations", data={
-        "register-csrf_token": csrf_token(page), "register-organisation": [str(silent_id), str(scenario.scouts)]},
-        follow_redirects=True)
+    url = f"/meetings/{scenario.meeting}/invitations"
+    page = client.get(url).get_data(as_text=True)
+    assert f'name="register-address-{silent_id}"' in page and "E-mail address to invite Tysta föreningen at" in page
+    assert f'name="register-address-{scenario.scouts}"' not in page  # has an address in the register
+
+    response = submit_form(client, url, action="/invitations/organisations",
+                           **{"register-organisation": [str(silent_id), str(scenario.scouts)]})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Nobody can be reached at Tysta föreningen through the register" in html
+    assert f'id="register-address-{silent_id}-error"' in html and 'aria-invalid="true"' in html
+    assert count(app, Invitation) == 0  # nothing sent while one is left without an address
+
+
+def test_the_organiser_adds_an_address_on_the_spot_and_it_is_used_again(app, client, send_mail):
+    scenario = make_scenario(app)
+    silent_id = silent_organisation(app)
+    sign_in_as(client, scenario.organiser)
+    url = f"/meetings/{scenario.meeting}/invitations"
+    response = submit_form(client, url, action="/invitations/organisations",
+                           **{f"register-address-{silent_id}": "not an address"})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Tysta föreningen: Enter an e-mail address like name@example.org." in html
+    assert 'value="not an address"' in html  # kept as typed
+
+    # Typing the address is enough: it chooses the organisation.
+    response = submit_form(client, url, action="/invitations/organisations", follow_redirects=True,
+                           **{f"register-address-{silent_id}": "Ordforande@Tysta.example", "register-seats": "2"})
     html = response.get_data(as_text=True)
     assert "1 invitation sent." in html
-    assert "nobody in the register can be reached for them: Tysta föreningen" in html
-    assert count(app, Invitation) == 1
+    assert response.request.path == url
+    assert [mail["To"] for mail in send_mail()] == ["ordforande@tysta.example"]
+    invitation = invitation_of(app, scenario, silent_id)
+    assert (invitation.email, invitation.seats) == ("ordforande@tysta.example", 2)
+
+    # Sent again, it reaches the same address and keeps its two seats.
+    page = client.get(url).get_data(as_text=True)
+    assert f'name="register-address-{silent_id}"' not in page
+    submit_form(client, url, action=f"/invitations/{invitation.id}/send-again")
+    assert [mail["To"] for mail in send_mail()[1:]] == ["ordforande@tysta.example"]
+    assert invitation_of(app, scenario, silent_id).seats == 2
+
+
+def test_members_without_an_address_are_listed_before_inviting_all(app, client, send_mail):
+    scenario = make_scenario(app)
+    silent_id = silent_organisation(app)
+    with app.app_context():
+        forum_id = db.session.get(Meeting, scenario.meeting).forum_id
+        db.session.add(ForumMember(forum_id=forum_id, organisation_id=silent_id, status=ForumMemberStatus.MEMBER))
+        db.session.commit()
+    sign_in_as(client, scenario.organiser)
+    url = f"/meetings/{scenario.meeting}/invitations"
+    page = client.get(url).get_data(as_text=True)
+    assert "2 members cannot be reached yet" in page  # Tysta föreningen and Ny förening
+    assert f'name="members-address-{silent_id}"' in page and f'name="members-address-{scenario.pending}"' in page
+    response = submit_form(client, url, action="/invitations/members", follow_redirects=True,
+                           **{f"members-address-{silent_id}": "styrelsen@tysta.example"})
+    html = response.get_data(as_text=True)
+    assert "4 invitations sent." in html
+    assert "nobody in the register can be reached for them: Ny förening" in html  # left empty: told again
+    assert "styrelsen@tysta.example" in [mail["To"] for mail in send_mail()]
+
+
+def test_filters_and_messages_survive_a_post(app, client, send_mail):
+    scenario = make_scenario(app)
+    sign_in_as(client, scenario.organiser)
+    url = f"/meetings/{scenario.meeting}/invitations?area=kultur&municipality=2584"
+    response = submit_form(client, url, action="/invitations/organisations",
+                           **{"register-organisation": [str(scenario.scouts)]})
+    location = response.headers["Location"]
+    assert "area=kultur" in location and "municipality=2584" in location
+    assert location.endswith("#messages")  # the page opens where the message is
+    html = client.get(location).get_data(as_text=True)
+    assert 'id="messages"' in html and "1 invitation sent." in html
+    assert '<option selected value="kultur">' in html or 'value="kultur" selected' in html
 
 
 def test_choosing_nothing_from_the_register_is_an_error_beside_the_list(app, client):
@@ -469,19 +542,55 @@ def test_rows_with_missing_details_are_shown_beside_the_fields(app, client):
     assert count(app, Registration) == 0
 
 
-def test_more_rows_can_be_added_without_javascript_up_to_the_seats(app, client):
+def test_a_second_person_is_asked_for_without_javascript_up_to_the_seats(app, client):
     scenario = make_scenario(app)
-    invite_members(app, scenario, seats=7)
+    invite_members(app, scenario, seats=3)
     token = token_for(app, scenario, scenario.reading)
     html = answer_page(client, token).get_data(as_text=True)
-    assert 'name="attendees-4-name"' in html and 'name="attendees-5-name"' not in html
-    response = post_answer(client, token, "yes", [ANNA], **{"more-rows": "1"})
+    assert 'name="attendees-0-name"' in html and 'name="attendees-1-name"' not in html  # one person at first
+    url = f"/invitation/{token}"
+    response = submit_form(client, url, button="more-rows", answer="yes", **{
+        "attendees-0-name": "Anna Andersson", "attendees-0-email": "anna@redcross.example",
+        "attendees-0-mode": "on_site"})
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert 'name="attendees-6-name"' in html and 'name="attendees-7-name"' not in html  # 7 seats
-    assert 'value="Anna Andersson"' in html
-    assert 'Room for more people' not in html
+    assert 'name="attendees-1-name"' in html and 'name="attendees-2-name"' not in html
+    assert 'value="Anna Andersson"' in html  # what was typed is kept
+    (form,) = [f for f in html_forms(html) if any(name == "more-rows" for name, _ in f.buttons)]
+    data = dict(form.fields) | {"attendees-1-name": "Bertil Berg", "attendees-1-email": "bertil@redcross.example",
+                                "attendees-1-mode": "online", "more-rows": "1"}
+    html = client.post(url, data=data).get_data(as_text=True)
+    assert 'name="attendees-2-name"' in html and "Add another person" not in html  # three seats: no more rows
     assert count(app, Registration) == 0
+
+
+def test_an_invited_address_is_filled_in_and_the_organisation_named_is_recorded(app, client, send_mail):
+    scenario = make_scenario(app)
+    with app.app_context():
+        invite_emails(db.session.get(Meeting, scenario.meeting), ["kim@byn.example"], None)
+    url = f"/invitation/{token_for(app, scenario, email='kim@byn.example')}"
+    html = answer_page(client, url.rsplit("/", 1)[1]).get_data(as_text=True)
+    assert 'value="kim@byn.example"' in html
+    assert 'autocomplete="name"' in html and 'autocomplete="email"' in html  # the browser may fill in the rest
+    response = submit_form(client, url, answer="yes", organisation_name="Byaföreningen Vittjärv", **{
+        "attendees-0-name": "Kim Bybo", "attendees-0-mode": "on_site"})
+    assert response.status_code == 302
+    with app.app_context():
+        registration = db.session.scalar(select(Registration))
+        assert registration.person.email == "kim@byn.example"
+        assert registration.organisation_label == "Byaföreningen Vittjärv"
+
+
+def test_every_registration_through_an_organisations_invitation_records_the_organisation(app, client, send_mail):
+    scenario = make_scenario(app)
+    invite_members(app, scenario)
+    token = token_for(app, scenario, scenario.reading)
+    html = answer_page(client, token).get_data(as_text=True)
+    assert 'name="organisation_name"' not in html  # the invitation names the organisation already
+    post_answer(client, token, "yes", [ANNA])
+    with app.app_context():
+        (registration,) = db.session.scalars(select(Registration)).all()
+        assert registration.organisation_id == scenario.reading
 
 
 def test_answering_no_and_changing_yes_to_no_frees_the_seats(app, client, send_mail):
@@ -509,7 +618,9 @@ def test_answering_no_and_changing_yes_to_no_frees_the_seats(app, client, send_m
                             "cecilia@redcross.example": RegistrationStatus.CANCELLED,
                             "lars@laslust.example": RegistrationStatus.CONFIRMED}
     assert invitation_of(app, scenario, scenario.red_cross).status == InvitationStatus.NO
-    assert [mail["To"] for mail in send_mail()[before:]] == ["lars@laslust.example"]  # promoted and told
+    # Lars is promoted and told; Anna and Cecilia get the cancellation (which removes the calendar entry).
+    assert sorted(mail["To"] for mail in send_mail()[before:]) == [
+        "anna@redcross.example", "cecilia@redcross.example", "lars@laslust.example"]
 
 
 def test_changing_who_comes_keeps_those_still_named(app, client):
@@ -754,3 +865,46 @@ def test_the_worker_runs_the_reminder_job(app):
 
     scheduler = build_scheduler(app, blocking=False)
     assert scheduler.get_job("core.send_invitation_reminders") is not None
+
+
+def test_inviting_again_keeps_the_seats_offered_unless_a_number_is_given(app, send_mail):
+    scenario = make_scenario(app)
+    invite_members(app, scenario, seats=2)
+    invite_members(app, scenario, seats=None)  # the form's seats left empty
+    assert invitation_of(app, scenario, scenario.red_cross).seats == 2
+    invite_members(app, scenario, seats=5)
+    assert invitation_of(app, scenario, scenario.red_cross).seats == 5
+
+
+def test_one_action_reminds_everyone_who_has_not_answered_with_a_reminder(app, client, send_mail):
+    scenario = make_scenario(app)
+    invite_members(app, scenario)  # Red Cross (2 people), Läslust, the village
+    sent = len(send_mail())
+    post_answer(client, token_for(app, scenario, scenario.reading), "no")
+    sign_in_as(client, scenario.organiser)
+    url = f"/meetings/{scenario.meeting}/invitations"
+    assert "Remind all 2 invitations not yet answered" in client.get(url).get_data(as_text=True)
+    response = submit_form(client, url, action="/invitations/remind", follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "Reminders were sent for 2 invitations not yet answered." in html
+    reminders = send_mail()[sent:]
+    assert sorted(m["To"] for m in reminders) == [
+        "robin@redcross.example", "rut@redcross.example", "styrelsen@vittangi.example"]
+    assert all(m["Subject"].startswith(("Reminder", "Påminnelse")) for m in reminders)
+    assert invitation_of(app, scenario, scenario.red_cross).reminded_at is not None
+    assert "reminded" in html  # the date of the reminder in the overview
+    assert invitation_of(app, scenario, scenario.reading).reminded_at is None  # answered: left alone
+
+
+def test_the_account_page_shows_the_organisations_invitations_waiting_for_an_answer(app, client, send_mail):
+    scenario = make_scenario(app)
+    invite_members(app, scenario)
+    sign_in_as(client, scenario.rep_reading)
+    html = client.get("/account").get_data(as_text=True)  # in Lars's own language, Swedish
+    assert "Inbjudningar som väntar på svar" in html and "för Föreningen Läslust" in html
+    token = token_for(app, scenario, scenario.reading)
+    assert f'href="/invitation/{token}"' in html
+    assert html.index("Inbjudningar som väntar på svar") < html.index("Dina kommande möten")
+
+    post_answer(client, token, "no")
+    assert "Inbjudningar som väntar på svar" not in client.get("/account").get_data(as_text=True)

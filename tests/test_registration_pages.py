@@ -4,28 +4,53 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
+from meetings.domain.registration import Refusal, RegistrationRefused, undo_cancel
 from meetings.extensions import db
 from meetings.models import MeetingFormat, Person, Registration, RegistrationStatus
 from meetings.testing import html_part, text_part
-from tests.conftest import csrf_token, sign_in_as
+from tests.conftest import csrf_token, html_forms, sign_in_as, submit_form
 from tests.test_registration import make_meeting, make_people
 
 MANAGE_LINK = re.compile(r"http://localhost/registrations/([A-Za-z0-9_\-]+)")
 
 
 def register_through_page(client, meeting_id, **fields):
-    page = client.get(f"/meetings/{meeting_id}/register")
-    assert page.status_code == 200
-    data = {"csrf_token": csrf_token(page.get_data(as_text=True)), "organisation": "", **fields}
-    return client.post(f"/meetings/{meeting_id}/register", data=data)
+    """Fill in the registration form as a browser sends it: only the fields the page has."""
+    return submit_form(client, f"/meetings/{meeting_id}/register", **fields)
 
 
-def test_signing_in_is_needed_to_register_from_the_meeting_page(client, app):
+def test_a_person_without_an_organisation_registers_with_what_the_page_sends(client, app, send_mail):
+    """The page shows no "on behalf of" choice to someone who represents nobody; registering still works."""
+    meeting_id = make_meeting(app)
+    (person_id,) = make_people(app, 1)
+    sign_in_as(client, person_id)
+    form_page = client.get(f"/meetings/{meeting_id}/register").get_data(as_text=True)
+    assert 'name="organisation"' not in form_page
+    response = submit_form(client, f"/meetings/{meeting_id}/register", follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Du är anmäld" in html, html
+    with app.app_context():
+        registration = db.session.scalar(select(Registration))
+        assert registration.status == RegistrationStatus.CONFIRMED and registration.organisation_id is None
+    assert len(send_mail()) == 1
+
+
+def test_a_representative_chooses_on_whose_behalf_to_register(client, app, people, send_mail):
+    meeting_id = make_meeting(app)
+    sign_in_as(client, people["representative"])
+    submit_form(client, f"/meetings/{meeting_id}/register", organisation=str(people["association"]))
+    with app.app_context():
+        assert db.session.scalar(select(Registration)).organisation_id == people["association"]
+
+
+def test_a_visitor_gets_the_form_for_registering_without_an_account(client, app):
     meeting_id = make_meeting(app)
     response = client.get(f"/meetings/{meeting_id}/register")
-    assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'name="email"' in html and 'name="name"' in html
 
 
 def test_register_and_get_a_confirmation_with_code_and_manage_link(client, app, send_mail):
@@ -72,15 +97,72 @@ def test_switch_mode_and_cancel_by_the_link(client, app, send_mail):
     page = client.get(f"/registrations/{token}").get_data(as_text=True)
     assert "https://meet.example.org/a" in page
 
-    client.post(f"/registrations/{token}", data={"cancel-csrf_token": csrf_token(page), "cancel-submit": "1"})
+    asked = submit_form(client, f"/registrations/{token}", button="cancel-submit")
+    assert asked.status_code == 200 and "Vill du avboka din anmälan?" in asked.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Registration)).status == RegistrationStatus.CONFIRMED  # only asked
+    answer = client.post(f"/registrations/{token}", data=dict(html_forms(asked.get_data(as_text=True))[-1].fields)
+                         | {"cancel-submit": "1"})
+    assert answer.status_code == 302
     with app.app_context():
         registration = db.session.scalar(select(Registration))
         assert registration.status == RegistrationStatus.CANCELLED
         assert registration.meeting.confirmed_online == 0
 
 
+def cancel_by_link(client, token: str):
+    """Press "cancel", then "yes" on the question the page asks, as a browser does."""
+    asked = client.get(f"/registrations/{token}")
+    first = submit_form(client, f"/registrations/{token}", button="cancel-submit")
+    assert asked.status_code == 200 and first.status_code == 200
+    (confirm,) = [f for f in html_forms(first.get_data(as_text=True))
+                  if any(name == "cancel-submit" for name, _ in f.buttons)]
+    assert ("cancel-confirm", "yes") in confirm.fields
+    return client.post(f"/registrations/{token}", data=dict(confirm.fields) | {"cancel-submit": "1"},
+                       follow_redirects=True)
+
+
+def test_a_cancellation_can_be_undone_while_the_place_is_free(client, app, send_mail):
+    meeting_id = make_meeting(app, capacity=1)
+    (person_id,) = make_people(app, 1)
+    sign_in_as(client, person_id)
+    register_through_page(client, meeting_id)
+    token = MANAGE_LINK.search(text_part(send_mail()[0])).group(1)
+    html = cancel_by_link(client, token).get_data(as_text=True)
+    assert "Din anmälan är avbokad" in html and 'name="undo-submit"' in html
+
+    back = submit_form(client, f"/registrations/{token}", button="undo-submit", follow_redirects=True)
+    assert "Din anmälan gäller igen" in back.get_data(as_text=True)
+    with app.app_context():
+        registration = db.session.scalar(select(Registration))
+        assert registration.status == RegistrationStatus.CONFIRMED and registration.meeting.confirmed_on_site == 1
+    subjects = [m["Subject"] for m in send_mail()[1:]]
+    assert subjects == ["Anmälan avbokad: Dialogmöte i Luleå", "Du har din plats igen: Dialogmöte i Luleå"]
+
+
+def test_no_undo_once_the_place_has_gone_to_the_waiting_list(client, app, send_mail):
+    meeting_id = make_meeting(app, capacity=1)
+    first, second = make_people(app, 2)
+    sign_in_as(client, first)
+    register_through_page(client, meeting_id)
+    sign_in_as(client, second)
+    register_through_page(client, meeting_id)  # waiting
+    token = MANAGE_LINK.search(text_part(send_mail()[0])).group(1)
+    html = cancel_by_link(client, token).get_data(as_text=True)
+    assert "Din anmälan är avbokad." in html and 'name="undo-submit"' not in html
+    with app.app_context():
+        statuses = dict(db.session.execute(select(Registration.person_id, Registration.status)).all())
+        assert statuses == {first: RegistrationStatus.CANCELLED, second: RegistrationStatus.CONFIRMED}
+        registration = db.session.scalar(select(Registration).where(Registration.person_id == first))
+        with pytest.raises(RegistrationRefused) as refused:
+            undo_cancel(registration)
+        assert refused.value.refusal == Refusal.PLACE_TAKEN
+
+
 def test_a_forged_manage_link_is_not_found(client, app):
-    assert client.get("/registrations/not-a-real-token-at-all-000").status_code == 404
+    response = client.get("/registrations/not-a-real-token-at-all-000")
+    assert response.status_code == 404
+    assert "anmäler dig igen på mötets sida med samma e-postadress" in response.get_data(as_text=True)
 
 
 def test_a_second_registration_is_refused_with_a_message(client, app, send_mail):

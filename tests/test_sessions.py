@@ -202,7 +202,8 @@ def test_cancelling_the_registration_gives_its_session_places_to_those_waiting(a
     counter, statuses, in_line = session_state(app, workshop)
     assert counter == 2 and statuses == {second: CONFIRMED, third: CONFIRMED} and in_line == []
     assert session_state(app, talk)[0] == 0  # the other place is freed too
-    assert [m["To"] for m in send_mail()] == ["person2@example.org"]
+    # The third is told of the workshop place; the first gets the cancellation of the registration.
+    assert sorted(m["To"] for m in send_mail()) == ["person0@example.org", "person2@example.org"]
 
 
 def test_sessions_at_the_same_time_cannot_both_be_chosen(app):
@@ -479,3 +480,47 @@ def test_a_registrant_chooses_sessions_on_the_page(app, client):
                        ).status_code == 302
     assert client.get(by_link).get_data(as_text=True).count("You have a place") == 1
     assert client.get("/registrations/not-a-real-token/sessions").status_code == 404
+
+
+def test_sessions_are_chosen_in_the_invitation_answer_and_listed_in_the_confirmation(app, client, send_mail):
+    from meetings.domain.invitations import invitation_token, invite_emails
+    from meetings.models import Invitation
+    from tests.conftest import html_forms, submit_form
+
+    meeting_id, (health, youth, preparedness) = make_programme(app)
+    with app.app_context():
+        invite_emails(db.session.get(Meeting, meeting_id), ["kim@byn.example"], None)
+        token = invitation_token(db.session.scalar(select(Invitation)))
+    url = f"/invitation/{token}"
+    page = client.get(url).get_data(as_text=True)
+    assert "Folkhälsa i glesbygd" in page and 'name="attendees-0-sessions"' in page
+
+    # Two sessions at the same time: refused beside the choice, nothing stored, what was typed kept.
+    fields = {"attendees-0-name": "Kim Bybo", "attendees-0-mode": "on_site"}
+    refused = submit_form(client, url, answer="yes", **fields,
+                          **{"attendees-0-sessions": [str(health), str(youth)]})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and 'id="attendees-0-sessions-error"' in html
+    assert 'value="Kim Bybo"' in html
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Registration.id))) == 0
+
+    forms = [f for f in html_forms(html) if any(name == "more-rows" for name, _ in f.buttons)]
+    assert len(forms) == 1, [(f.action, f.buttons) for f in forms]
+    data = [(name, value) for name, value in forms[0].fields if name != "attendees-0-sessions"]
+    data += [("attendees-0-sessions", str(health)), ("attendees-0-sessions", str(preparedness))]
+    assert client.post(url, data=dict_with_lists(data)).status_code == 302
+    with app.app_context():
+        registration = db.session.scalar(select(Registration))
+        assert {c.session_id: c.status for c in registration.session_choices} == {
+            health: CONFIRMED, preparedness: CONFIRMED}
+    invitation_mail, confirmation = send_mail()
+    text = text_part(confirmation)
+    assert "Folkhälsa i glesbygd" in text and "Beredskap och frivilliga" in text
+    assert "Unga och föreningslivet" not in text
+
+
+def dict_with_lists(pairs):
+    from werkzeug.datastructures import MultiDict
+
+    return MultiDict(pairs)

@@ -296,7 +296,7 @@ def matches(registration: Registration, query: str) -> bool:
         return True
     person = registration.person
     haystack = search_key(" ".join(filter(None, (
-        person.name, person.email, registration.organisation.name if registration.organisation else "",
+        person.name, person.email, registration.organisation_label,
         registration.code))))
     return wanted in haystack or normalise_code(query) == registration.code
 

@@ -62,6 +62,7 @@ from .registration import (
     registration_window_problem,
     switch_mode,
 )
+from .sessions import SessionRefused, choose_sessions
 
 Message = str | LazyString
 
@@ -101,11 +102,13 @@ class InvitingRefused(_Refused):
 
 
 class AnswerRefused(_Refused):
-    """The answer was not stored. ``attendee`` is the index of the person it is about, if any."""
+    """The answer was not stored. ``attendee`` is the index of the person it is about, if any;
+    ``about_sessions`` says it is about that person's choice of sessions."""
 
-    def __init__(self, message: Message, attendee: int | None = None):
+    def __init__(self, message: Message, attendee: int | None = None, about_sessions: bool = False):
         super().__init__(message)
         self.attendee = attendee
+        self.about_sessions = about_sessions
 
 
 class InvitationNotFound(Exception):
@@ -123,6 +126,7 @@ class Attendee:
     dietary_needs: str | None = ""
     access_needs: str | None = ""
     show_name_publicly: bool = False
+    session_ids: tuple[int, ...] = ()  # sessions of the programme chosen in the answer
 
 
 @dataclass
@@ -195,34 +199,72 @@ def inviting_problem(meeting: Meeting, now: datetime | None = None) -> Message |
 
 
 def invite_organisations(meeting: Meeting, organisations: Iterable[Organisation], seats: int | None,
-                         by: Person | None, now: datetime | None = None) -> InvitationsSent:
-    """Invite organisations; their representatives (or, lacking any, the contact address) get the e-mail.
+                         by: Person | None, now: datetime | None = None,
+                         addresses: dict[int, str] | None = None) -> InvitationsSent:
+    """Invite organisations: the e-mail reaches each through ``organisation_recipients``.
 
+    ``addresses`` maps an organisation's id to an address the organiser gave for one that the
+    register cannot reach; it is kept on the invitation, so reminders and "send again" reach the
+    same address. Organisations that still cannot be reached are left out and listed in the result.
     Commits. An organisation invited before and not yet answering gets the same link again (with
     the new number of seats); one that answered is left alone.
     """
     now = now or utcnow()
     _check_may_invite(meeting, now)
+    addresses = {key: value.strip().lower() for key, value in (addresses or {}).items() if value.strip()}
     result = InvitationsSent()
     for organisation in organisations:
-        recipients = _organisation_recipients(meeting, organisation)
+        invitation = db.session.scalar(select(Invitation).where(
+            Invitation.meeting_id == meeting.id, Invitation.organisation_id == organisation.id))
+        address = addresses.get(organisation.id) or (invitation.email if invitation is not None else None)
+        recipients = organisation_recipients(meeting, organisation, address)
         if not recipients:
             result.unreachable.append(organisation)
             continue
-        invitation = db.session.scalar(select(Invitation).where(
-            Invitation.meeting_id == meeting.id, Invitation.organisation_id == organisation.id))
-        _invite(meeting, invitation, recipients, seats, by, now, result, organisation=organisation)
+        if organisation.id in addresses:
+            _check_address_free(meeting, addresses[organisation.id], organisation)
+        _invite(meeting, invitation, recipients, seats, by, now, result, organisation=organisation,
+                email=addresses.get(organisation.id))
     _commit_invitations()
     return result
 
 
+def _check_address_free(meeting: Meeting, address: str, organisation: Organisation) -> None:
+    other = db.session.scalar(select(Invitation).where(
+        Invitation.meeting_id == meeting.id, Invitation.email == address,
+        or_(Invitation.organisation_id.is_(None), Invitation.organisation_id != organisation.id)))
+    if other is not None:
+        db.session.rollback()
+        raise InvitingRefused(_l("%(email)s already has an invitation to this meeting of its own. Nothing was "
+                                 "sent; give %(name)s another address.", email=address, name=organisation.name))
+
+
+def unreachable_organisations(meeting: Meeting, organisations: Iterable[Organisation]) -> set[int]:
+    """The ids of those among ``organisations`` that an invitation could not reach: nobody represents
+    them, the register has no e-mail address for them, and no invitation of theirs has an address."""
+    candidates = {o.id: o for o in organisations if not o.contact_email}
+    if not candidates:
+        return set()
+    ids = list(candidates)
+    reachable = set(db.session.scalars(select(Membership.organisation_id).where(
+        Membership.organisation_id.in_(ids), Membership.role == MembershipRole.REPRESENTATIVE)))
+    reachable |= set(db.session.scalars(select(ForumRepresentative.organisation_id).where(
+        ForumRepresentative.forum_id == meeting.forum_id, ForumRepresentative.organisation_id.in_(ids))))
+    reachable |= set(db.session.scalars(select(Invitation.organisation_id).where(
+        Invitation.meeting_id == meeting.id, Invitation.organisation_id.in_(ids), Invitation.email.is_not(None))))
+    return set(ids) - reachable
+
+
 def invite_forum_members(meeting: Meeting, seats: int | None, by: Person | None,
-                         now: datetime | None = None) -> InvitationsSent:
-    members = db.session.scalars(
+                         now: datetime | None = None, addresses: dict[int, str] | None = None) -> InvitationsSent:
+    return invite_organisations(meeting, forum_member_organisations(meeting), seats, by, now, addresses)
+
+
+def forum_member_organisations(meeting: Meeting) -> list[Organisation]:
+    return list(db.session.scalars(
         select(Organisation).join(ForumMember, ForumMember.organisation_id == Organisation.id)
         .where(ForumMember.forum_id == meeting.forum_id, ForumMember.status == ForumMemberStatus.MEMBER)
-        .order_by(Organisation.sort_key, Organisation.id))
-    return invite_organisations(meeting, list(members), seats, by, now)
+        .order_by(Organisation.sort_key, Organisation.id)))
 
 
 def invite_emails(meeting: Meeting, emails: Iterable[str], by: Person | None, seats: int | None = None,
@@ -281,13 +323,19 @@ def _invite(meeting: Meeting, invitation: Invitation | None, recipients: list[tu
         db.session.add(invitation)
         result.new.append(invitation)
     else:
-        invitation.seats = seats
+        if email:
+            invitation.email = email
         result.sent_again.append(invitation)
+        if seats is not None:  # an empty number keeps the seats offered before
+            invitation.seats = seats
     _queue_invitation_mail(invitation, recipients, "invitation")
 
 
-def _organisation_recipients(meeting: Meeting, organisation: Organisation) -> list[tuple[str, str | None]]:
-    """Those who speak for the organisation in the forum, if it named any; else all its representatives."""
+def organisation_recipients(meeting: Meeting, organisation: Organisation,
+                            address: str | None = None) -> list[tuple[str, str | None]]:
+    """Who gets an organisation's invitation: those who speak for it in the forum, if it named any;
+    else all its representatives; else the e-mail address in the register; else ``address``, one the
+    organiser gave. Pairs of (address, language); empty when the organisation cannot be reached."""
     people = list(db.session.scalars(
         select(Person).join(ForumRepresentative, ForumRepresentative.person_id == Person.id)
         .where(ForumRepresentative.forum_id == meeting.forum_id,
@@ -302,12 +350,14 @@ def _organisation_recipients(meeting: Meeting, organisation: Organisation) -> li
         return [(person.email, person.locale) for person in people]
     if organisation.contact_email:
         return [(organisation.contact_email, None)]
+    if address:
+        return [(address, _known_locale(address))]
     return []
 
 
 def _recipients(invitation: Invitation) -> list[tuple[str, str | None]]:
     if invitation.organisation is not None:
-        return _organisation_recipients(invitation.meeting, invitation.organisation)
+        return organisation_recipients(invitation.meeting, invitation.organisation, invitation.email)
     return [(invitation.email, _known_locale(invitation.email))]
 
 
@@ -338,13 +388,16 @@ def answer_problem(invitation: Invitation, now: datetime | None = None) -> Messa
 
 
 def answer_invitation(token: str, attending: bool, attendees: Sequence[Attendee] = (), *,
-                      locale: str | None = None, now: datetime | None = None) -> Invitation:
+                      locale: str | None = None, organisation_name: str = "",
+                      now: datetime | None = None) -> Invitation:
     """Store an answer: "yes" with the people who come, or "no". Commits, or stores nothing.
 
     Answering again replaces the earlier answer: people no longer named are cancelled (freeing
     their seats for the waiting list), those still named keep their place and get their mode and
     needs updated, new ones are registered. Everyone registered gets the usual confirmation
-    e-mail. ``locale`` is the language of people met here for the first time.
+    e-mail. ``locale`` is the language of people met here for the first time. Every registration
+    records the invited organisation, or for an invitation to an address the ``organisation_name``
+    given in the answer.
     Raises InvitationNotFound or AnswerRefused.
     """
     now = now or utcnow()
@@ -366,7 +419,8 @@ def answer_invitation(token: str, attending: bool, attendees: Sequence[Attendee]
                            .execution_options(synchronize_session=False))
         current = active_registrations(invitation)
         if attending:
-            _store_attendees(meeting, invitation, attendees, current, locale, now)
+            _store_attendees(meeting, invitation, attendees, current, locale, now,
+                             "" if invitation.organisation is not None else organisation_name)
         else:
             for registration in current:
                 cancel(registration, now=now, commit=False)
@@ -374,6 +428,9 @@ def answer_invitation(token: str, attending: bool, attendees: Sequence[Attendee]
     except RegistrationRefused as refused:
         db.session.rollback()
         raise AnswerRefused(REFUSAL_MESSAGES[refused.refusal]) from None
+    except SessionRefused as refused:
+        db.session.rollback()
+        raise AnswerRefused(refused.message, refused_index(refused), about_sessions=True) from None
     except IntegrityError:
         db.session.rollback()
         raise AnswerRefused(_l("Someone answered this invitation at the same moment. "
@@ -403,7 +460,8 @@ def _check_attendees(meeting: Meeting, invitation: Invitation, attendees: Sequen
 
 
 def _store_attendees(meeting: Meeting, invitation: Invitation, attendees: Sequence[Attendee],
-                     current: list[Registration], locale: str | None, now: datetime) -> None:
+                     current: list[Registration], locale: str | None, now: datetime,
+                     organisation_name: str = "") -> None:
     by_email = {registration.person.email: registration for registration in current}
     named = {attendee.email.strip().lower() for attendee in attendees}
     # Cancel first, so the seats of those no longer coming count for the new ones.
@@ -420,17 +478,37 @@ def _store_attendees(meeting: Meeting, invitation: Invitation, attendees: Sequen
                 if attendee.access_needs is not None:
                     registration.access_needs = attendee.access_needs.strip()
                 registration.show_name_publicly = attendee.show_name_publicly
+                registration.organisation_name = organisation_name.strip()[:200]
                 if attendee.name.strip() and not registration.person.name:
                     registration.person.name = attendee.name.strip()
                 if registration.mode != attendee.mode:
                     switch_mode(registration, attendee.mode, now=now, commit=False)
+                if meeting.sessions and registration.status == RegistrationStatus.CONFIRMED:
+                    _choose_sessions(registration, attendee.session_ids, index, now)
                 continue
             register(meeting, _person_for(attendee, locale), attendee.mode, organisation=invitation.organisation,
-                     invitation=invitation, dietary_needs=attendee.dietary_needs or "",
-                     access_needs=attendee.access_needs or "", show_name_publicly=attendee.show_name_publicly,
+                     invitation=invitation, organisation_name=organisation_name,
+                     dietary_needs=attendee.dietary_needs or "", access_needs=attendee.access_needs or "",
+                     show_name_publicly=attendee.show_name_publicly, session_ids=attendee.session_ids,
                      now=now, commit=False)
         except RegistrationRefused as refused:
             raise AnswerRefused(_attendee_message(refused, email), index) from None
+        except SessionRefused as refused:
+            refused.attendee = index
+            raise
+
+
+def _choose_sessions(registration: Registration, session_ids: Sequence[int], index: int, now: datetime) -> None:
+    try:
+        choose_sessions(registration, set(session_ids), now=now, commit=False)
+    except SessionRefused as refused:
+        refused.attendee = index
+        raise
+
+
+def refused_index(refused: SessionRefused) -> int | None:
+    """The person in the answer whose choice of sessions was refused."""
+    return getattr(refused, "attendee", None)
 
 
 def _attendee_message(refused: RegistrationRefused, email: str) -> Message:
@@ -539,6 +617,57 @@ def invited_organisation_ids(meeting: Meeting) -> set[int]:
 
 
 # --- reminders ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PendingInvitation:
+    invitation: Invitation
+    token: str
+
+
+def pending_invitations(person: Person, now: datetime | None = None) -> list[PendingInvitation]:
+    """Invitations to the organisations ``person`` represents that wait for an answer and can still
+    be answered, soonest meeting first, each with the link to answer it."""
+    now = now or utcnow()
+    represented = select(Membership.organisation_id).where(
+        Membership.person_id == person.id, Membership.role == MembershipRole.REPRESENTATIVE)
+    invitations = db.session.scalars(
+        select(Invitation).join(Meeting, Meeting.id == Invitation.meeting_id)
+        .where(Invitation.organisation_id.in_(represented), Invitation.status.in_(UNANSWERED),
+               Meeting.status == MeetingStatus.PUBLISHED, Meeting.starts_at > now)
+        .options(selectinload(Invitation.meeting), selectinload(Invitation.organisation))
+        .order_by(Meeting.starts_at, Invitation.id))
+    return [PendingInvitation(invitation, invitation_token(invitation)) for invitation in invitations
+            if answer_problem(invitation, now) is None]
+
+
+def remind_unanswered(meeting: Meeting, now: datetime | None = None) -> int:
+    """The organiser reminds everyone who has not answered, in one action: the reminder's own
+    e-mail (not the invitation again), the date kept as ``reminded_at``. Commits; returns how many
+    invitations were reminded. The automatic reminder then leaves them alone."""
+    now = now or utcnow()
+    _check_may_invite(meeting, now)
+    ids = db.session.scalars(select(Invitation.id).where(
+        Invitation.meeting_id == meeting.id, Invitation.status.in_(UNANSWERED)).order_by(Invitation.id)).all()
+    reminded = 0
+    for invitation_id in ids:
+        claimed = db.session.execute(
+            update(Invitation).where(Invitation.id == invitation_id, Invitation.status.in_(UNANSWERED))
+            .values(reminded_at=now).execution_options(synchronize_session=False))
+        if claimed.rowcount != 1:
+            continue
+        invitation = db.session.get(Invitation, invitation_id)
+        recipients = _recipients(invitation)
+        if recipients:
+            _queue_invitation_mail(invitation, recipients, "invitation_reminder")
+            reminded += 1
+    db.session.commit()
+    return reminded
+
+
+def unanswered_count(meeting: Meeting) -> int:
+    return db.session.scalar(select(func.count(Invitation.id)).where(
+        Invitation.meeting_id == meeting.id, Invitation.status.in_(UNANSWERED))) or 0
+
 
 def send_invitation_reminders(now: datetime | None = None) -> int:
     """Remind those who have not answered when registration closes within two days. A job.

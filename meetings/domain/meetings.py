@@ -492,7 +492,7 @@ def public_participants(meeting: Meeting) -> list[Participant]:
             Registration.meeting_id == meeting.id, Registration.status == RegistrationStatus.CONFIRMED,
             Registration.show_name_publicly.is_(True))
         .options(selectinload(Registration.person), selectinload(Registration.organisation))).all()
-    listed = [Participant(r.person.name.strip(), r.organisation.name if r.organisation else "")
+    listed = [Participant(r.person.name.strip(), r.organisation_label)
               for r in registrations if r.person.name.strip()]
     return sorted(listed, key=lambda p: (p.name.casefold(), p.organisation.casefold()))
 

@@ -53,7 +53,7 @@ def export_person(person: Person) -> dict[str, Any]:
         "speaks_for_in_forums": [{"forum_id": r.forum_id, "organisation_id": r.organisation_id}
                                  for r in speaking_for],
         "registrations": [{"meeting": r.meeting.title, "starts_at": _when(r.meeting.starts_at),
-                           "organisation": r.organisation.name if r.organisation else None,
+                           "organisation": r.organisation_label or None,
                            "mode": r.mode.value, "status": r.status.value, "dietary_needs": r.dietary_needs,
                            "access_needs": r.access_needs, "name_shown_publicly": r.show_name_publicly,
                            "registered_at": _when(r.created_at), "cancelled_at": _when(r.cancelled_at)}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -39,13 +40,15 @@ from ..models import (
     utcnow,
 )
 from ..plugins import hook
+from .auth import normalise_email
 from .checkin_qr import check_in_qr_mail
 from .mail import queue_mail
-from .sessions import release_session_places
+from .sessions import choose_sessions, release_session_places
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on a phone
 CODE_LENGTH = 6
 CLAIM_TRIES = 5  # a change re-read after another change of the same registration won
+ORGANISATION_NAME_MAX = 200
 
 
 class Refusal(StrEnum):
@@ -59,6 +62,7 @@ class Refusal(StrEnum):
     SEATS_USED = "seats_used"
     MEMBERS_ONLY = "members_only"
     NOT_REPRESENTATIVE = "not_representative"
+    PLACE_TAKEN = "place_taken"
 
 
 REFUSAL_MESSAGES = {
@@ -72,6 +76,8 @@ REFUSAL_MESSAGES = {
     Refusal.SEATS_USED: _l("Your organisation has used all the seats it was offered for this meeting."),
     Refusal.MEMBERS_ONLY: _l("This meeting is for the forum's member organisations and invited guests only."),
     Refusal.NOT_REPRESENTATIVE: _l("You can only register on behalf of an organisation you represent."),
+    Refusal.PLACE_TAKEN: _l("Your place has gone to someone else in the meantime, so the cancellation cannot be "
+                            "undone. You can register again to join the waiting list."),
 }
 
 
@@ -211,9 +217,15 @@ def _new_code(meeting_id: int) -> str:
 
 def register(meeting: Meeting, person: Person, mode: ParticipationMode, *,
              organisation: Organisation | None = None, invitation: Invitation | None = None,
-             dietary_needs: str = "", access_needs: str = "", show_name_publicly: bool = False,
-             now: datetime | None = None, notify: bool = True, commit: bool = True) -> Registered:
+             organisation_name: str = "", dietary_needs: str = "", access_needs: str = "",
+             show_name_publicly: bool = False, session_ids: Iterable[int] = (), now: datetime | None = None,
+             notify: bool = True, commit: bool = True) -> Registered:
     """Register ``person``: a confirmed seat if one is free, otherwise a place on the waiting list.
+
+    ``organisation_name`` is the association someone says they come for without representing it
+    (open registration); it is kept only when no ``organisation`` is given. ``session_ids`` are the
+    programme's sessions chosen in the same form: taken with a confirmed seat (so the confirmation
+    lists them), ignored on the waiting list; a refused choice (sessions.SessionRefused) stores nothing.
 
     Commits, and queues the confirmation (or waiting-list) e-mail in the same transaction.
     Raises RegistrationRefused, having stored nothing, when the rules do not allow it.
@@ -246,6 +258,7 @@ def register(meeting: Meeting, person: Person, mode: ParticipationMode, *,
         "status": RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITING,
         "waiting_since": None if confirmed else now,
         "organisation_id": organisation.id if organisation else None,
+        "organisation_name": "" if organisation else organisation_name.strip()[:ORGANISATION_NAME_MAX],
         "invitation_id": invitation.id if invitation else None,
         "dietary_needs": dietary_needs.strip(),
         "access_needs": access_needs.strip(),
@@ -275,12 +288,66 @@ def register(meeting: Meeting, person: Person, mode: ParticipationMode, *,
             # The same person registered at the same moment from another tab or device.
             db.session.rollback()
             raise RegistrationRefused(Refusal.ALREADY_REGISTERED) from None
+    session_ids = set(session_ids)
+    if session_ids and confirmed:
+        choose_sessions(registration, session_ids, now=now, commit=False)
+        db.session.expire(registration, ["session_choices"])
     if notify:
         _queue_registration_mail(registration, token)
     hook().registration_changed(registration=registration, previous_status=previous_status)
     if commit:
         db.session.commit()
     return Registered(registration, token)
+
+
+def register_by_address(meeting: Meeting, email: str, name: str, mode: ParticipationMode, *,
+                        organisation_name: str = "", dietary_needs: str = "", access_needs: str = "",
+                        show_name_publicly: bool = False, locale: str | None = None,
+                        now: datetime | None = None) -> Registered | None:
+    """Open registration: someone without an account registers with a name and an e-mail address.
+
+    Only for meetings anyone may register for (``may_register`` with nobody signed in). Nobody has
+    proven the address here, so an address that already has a registration for the meeting never
+    changes it: the link to manage it is e-mailed to that address again and None is returned. A
+    person with the address is made when there is none (a person is not an account), and an
+    existing person's name is left as it is. Commits; raises RegistrationRefused having stored nothing.
+    """
+    now = now or utcnow()
+    problem = registration_window_problem(meeting, now)
+    if problem is not None:
+        raise RegistrationRefused(problem)
+    if not may_register(meeting, None):
+        raise RegistrationRefused(Refusal.MEMBERS_ONLY)
+    email = normalise_email(email)
+    person = db.session.scalar(select(Person).where(Person.email == email))
+    existing = None if person is None else db.session.scalar(select(Registration).where(
+        Registration.meeting_id == meeting.id, Registration.person_id == person.id))
+    if existing is not None and existing.is_active:
+        resend_manage_link(existing)
+        return None
+    if person is None:
+        person = Person(email=email, name=name.strip(), locale=locale)
+        db.session.add(person)
+        db.session.flush()
+    try:
+        return register(meeting, person, mode, organisation_name=organisation_name, dietary_needs=dietary_needs,
+                        access_needs=access_needs, show_name_publicly=show_name_publicly, now=now)
+    except RegistrationRefused:
+        db.session.rollback()
+        raise
+
+
+def resend_manage_link(registration: Registration) -> None:
+    """E-mail the registrant a new link to manage their registration; earlier links stop working.
+
+    The registration itself is unchanged. Commits.
+    """
+    token = secrets.token_urlsafe(24)
+    registration.manage_token_hash = hash_token(token)
+    person = db.session.get(Person, registration.person_id)
+    queue_mail("registration_link", person.email, "registration_link", locale=person.locale,
+               meeting=registration.meeting, registration=registration, manage_token=token)
+    db.session.commit()
 
 
 def cancel(registration: Registration, now: datetime | None = None, commit: bool = True) -> Registration | None:
@@ -318,10 +385,56 @@ def cancel(registration: Registration, now: datetime | None = None, commit: bool
         promoted = promote_waiting(meeting, registration.mode, now)
     release_session_places(registration, now)  # places in the programme's sessions go to those waiting
     db.session.refresh(registration)
+    _queue_person_mail("registration_cancelled", registration)  # carries the calendar's CANCEL
     hook().registration_changed(registration=registration, previous_status=previous)
     if commit:
         db.session.commit()
     return promoted
+
+
+def may_undo_cancel(registration: Registration, now: datetime | None = None) -> bool:
+    """A cancelled registration can be taken back while registration is open and its place is still
+    free: a seat in the same way of taking part, within its invitation's seats."""
+    meeting = registration.meeting
+    if registration.status != RegistrationStatus.CANCELLED or registration_window_problem(meeting, now or utcnow()):
+        return False
+    if registration.mode not in offered_modes(meeting):
+        return False
+    db.session.refresh(meeting, ["confirmed_on_site", "confirmed_online"])
+    used = meeting.confirmed_on_site if registration.mode == ParticipationMode.ON_SITE else meeting.confirmed_online
+    limit = meeting.capacity if registration.mode == ParticipationMode.ON_SITE else meeting.online_capacity
+    if limit is not None and used >= limit:
+        return False
+    return _take_organisation_seat(registration.invitation, meeting.id, registration.organisation_id)
+
+
+def undo_cancel(registration: Registration, now: datetime | None = None) -> Registration:
+    """Take back a cancellation while the place is free: the registration is confirmed again, with
+    its check-in code and manage link unchanged. Commits; raises RegistrationRefused otherwise."""
+    now = now or utcnow()
+    meeting = registration.meeting
+    problem = registration_window_problem(meeting, now)
+    if problem is not None:
+        raise RegistrationRefused(problem)
+    if registration.status != RegistrationStatus.CANCELLED:
+        return registration
+    if not may_undo_cancel(registration, now) or not _take_seat(meeting.id, registration.mode):
+        db.session.rollback()
+        raise RegistrationRefused(Refusal.PLACE_TAKEN)
+    # Conditional, so that two clicks on "undo" take only one seat.
+    claimed = db.session.execute(
+        update(Registration)
+        .where(Registration.id == registration.id, Registration.status == RegistrationStatus.CANCELLED)
+        .values(status=RegistrationStatus.CONFIRMED, cancelled_at=None, waiting_since=None)
+        .execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        return registration
+    db.session.refresh(registration)
+    _queue_person_mail("registration_restored", registration, **check_in_qr_mail(registration))
+    hook().registration_changed(registration=registration, previous_status=RegistrationStatus.CANCELLED)
+    db.session.commit()
+    return registration
 
 
 def switch_mode(registration: Registration, mode: ParticipationMode, now: datetime | None = None,
@@ -413,6 +526,12 @@ def waiting_list(meeting: Meeting, mode: ParticipationMode | None = None) -> lis
     if mode is not None:
         query = query.where(Registration.mode == mode)
     return list(db.session.scalars(query.order_by(Registration.waiting_since, Registration.id)))
+
+
+def _queue_person_mail(template: str, registration: Registration, **context) -> None:
+    person = db.session.get(Person, registration.person_id)
+    queue_mail(template, person.email, template, locale=person.locale, meeting=registration.meeting,
+               registration=registration, **context)
 
 
 def _queue_registration_mail(registration: Registration, manage_token: str) -> None:

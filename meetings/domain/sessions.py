@@ -243,8 +243,9 @@ def waiting_position(choice: SessionChoice) -> int:
 
 
 def choose_sessions(registration: Registration, session_ids: set[int] | list[int],
-                    now: datetime | None = None) -> dict[int, SessionChoice]:
-    """Make ``session_ids`` the registration's choice of sessions; commits.
+                    now: datetime | None = None, commit: bool = True) -> dict[int, SessionChoice]:
+    """Make ``session_ids`` the registration's choice of sessions; commits (with ``commit=False``
+    the caller does, as registering and answering an invitation do).
 
     Newly chosen sessions give a place if one is free, otherwise a place in the session's waiting
     list; sessions no longer chosen are released (promoting the first in line). Raises
@@ -291,7 +292,8 @@ def choose_sessions(registration: Registration, session_ids: set[int] | list[int
         db.session.execute(insert(SessionChoice).values(
             registration_id=registration.id, session_id=session_id, status=CONFIRMED if confirmed else WAITING,
             waiting_since=None if confirmed else now))
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return current_choices(registration)
 
 

@@ -27,8 +27,8 @@ from .registration import NEEDS_MAX, mode_choices
 MOST_SEATS = 500
 MOST_ADDRESSES = 200
 # Rows for people on the answer page; without JavaScript, more are added by a button.
-FIRST_ROWS = 5
-MORE_ROWS = 3
+FIRST_ROWS = 1  # a second person's fields only when asked for (a long form on a phone otherwise)
+MORE_ROWS = 1
 MOST_ROWS = 50
 
 
@@ -93,6 +93,27 @@ class InviteEmailsForm(FlaskForm):
         self.addresses = [line.lower() for line in lines]
 
 
+def typed_addresses(formdata, prefix: str, organisation_ids) -> tuple[dict[int, str], dict[int, str], dict[int, str]]:
+    """Addresses the organiser typed for organisations the register cannot reach, from the fields
+    ``<prefix>-address-<organisation id>``: (as typed, the valid ones, an error per bad one)."""
+    typed, valid, errors = {}, {}, {}
+    for organisation_id in organisation_ids:
+        value = (formdata.get(f"{prefix}-address-{organisation_id}") or "").strip()
+        if not value:
+            continue
+        typed[organisation_id] = value
+        try:
+            validate_email(value, check_deliverability=False)
+        except EmailNotValidError:
+            errors[organisation_id] = str(_l("Enter an e-mail address like name@example.org."))
+        else:
+            if len(value) > 254:
+                errors[organisation_id] = str(_l("The address is too long."))
+            else:
+                valid[organisation_id] = value.lower()
+    return typed, valid, errors
+
+
 class RegisterFilterForm(FlaskForm):
     """Narrows the register's list by subject area and municipality, as a plain GET."""
 
@@ -124,17 +145,19 @@ class RegisterFilterForm(FlaskForm):
 class AttendeeForm(Form):
     """One person who will come. A row left empty is ignored."""
 
-    name = StringField(_l("Name"), filters=[_strip], render_kw={"autocomplete": "off"},
+    # Autofill is offered on the first row (most often the person answering), see AnswerForm.configure.
+    name = StringField(_l("Name"), filters=[_strip],
                        validators=[Length(max=200, message=_l("At most 200 characters."))])
     email = EmailField(_l("E-mail address"), filters=[_strip],
-                       validators=[Length(max=254, message=_l("The address is too long."))],
-                       render_kw={"autocomplete": "off"})
+                       validators=[Length(max=254, message=_l("The address is too long."))])
     mode = RadioField(_l("How will they take part?"), validate_choice=False)
     dietary_needs = TextAreaField(_l("Food and allergies"), filters=[_strip], render_kw={"rows": 2},
                                   validators=[Length(max=NEEDS_MAX, message=_l("At most 1000 characters."))])
     access_needs = TextAreaField(_l("Accessibility needs"), filters=[_strip], render_kw={"rows": 2},
                                  validators=[Length(max=NEEDS_MAX, message=_l("At most 1000 characters."))])
     show_name_publicly = BooleanField(_l("Show the name in the public list of participants"))
+    # Rendered by hand (invitations/answer.html), each box labelled with the session's title and time.
+    sessions = SelectMultipleField(_l("Sessions"), coerce=int, validate_choice=False)
 
     @property
     def is_empty(self) -> bool:
@@ -147,12 +170,20 @@ class AnswerForm(FlaskForm):
                                  SelectChoice("no", _l("No, we cannot come"))],
                         validators=[InputRequired(message=_l("Answer yes or no."))])
     attendees = FieldList(FormField(AttendeeForm), min_entries=1, max_entries=MOST_ROWS)
+    # For an invitation to an address: the organisation the people come for, if any (not verified).
+    organisation_name = StringField(
+        _l("Organisation or association you come for (optional)"), filters=[_strip],
+        validators=[Length(max=200, message=_l("At most 200 characters."))],
+        render_kw={"autocomplete": "organization", "list": "register-organisations"})
 
     def configure(self, modes: list[ParticipationMode], rows: int) -> None:
         """``rows`` empty rows at least (as many as are already filled in, if more)."""
         while len(self.attendees) < rows:
             self.attendees.append_entry()
-        for entry in self.attendees:
+        for index, entry in enumerate(self.attendees):
+            # New dicts: render_kw would otherwise be shared by every row.
+            entry.form.name.render_kw = {"autocomplete": "name" if index == 0 else "off"}
+            entry.form.email.render_kw = {"autocomplete": "email" if index == 0 else "off"}
             entry.form.mode.choices = mode_choices(modes)
             if len(modes) == 1:
                 entry.form.mode.data = modes[0].value

@@ -74,6 +74,8 @@ class Registration(db.Model):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="SET NULL"))
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitation.id", ondelete="SET NULL"))
+    # The association someone registering openly says they come for, as they wrote it (not verified).
+    organisation_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     mode: Mapped[ParticipationMode] = mapped_column(enum_column(ParticipationMode))
     status: Mapped[RegistrationStatus] = mapped_column(enum_column(RegistrationStatus), index=True)
     # Order on the waiting list: who came first is promoted first.
@@ -103,6 +105,11 @@ class Registration(db.Model):
     @property
     def is_active(self) -> bool:
         return self.status != RegistrationStatus.CANCELLED
+
+    @property
+    def organisation_label(self) -> str:
+        """The organisation as lists show it: the one represented, else the one named on registering."""
+        return self.organisation.name if self.organisation is not None else self.organisation_name
 
 
 class MeetingSession(db.Model):

@@ -247,7 +247,7 @@ def participants_export(meeting_id: int, fmt: str):
     headers = [_("Name"), _("E-mail"), _("Organisation"), _("Taking part"), _("Status"),
                _("Place on the waiting list"), _("Registered"), _("Food and allergies"), _("Accessibility needs"),
                _("Name shown publicly"), _("Present"), _("Check-in code")]
-    rows = [[r.person.name, r.person.email, r.organisation.name if r.organisation else "", str(r.mode.label),
+    rows = [[r.person.name, r.person.email, r.organisation_label, str(r.mode.label),
              str(r.status.label), positions.get(r.id), _local(r.created_at), r.dietary_needs, r.access_needs,
              _yes_no(r.show_name_publicly), _yes_no(r.attendance is not None), r.code]
             for r in registrations]

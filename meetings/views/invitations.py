@@ -8,8 +8,10 @@ from flask_babel import ngettext
 
 from ..auth import login_required
 from ..domain import invitations as domain
+from ..domain.attendance import organisation_suggestions
 from ..domain.permissions import may_manage_forum, may_see_needs
 from ..domain.registration import offered_modes
+from ..domain.sessions import programme
 from ..errors import render_error
 from ..extensions import db, limiter
 from ..forms import EmptyForm
@@ -22,10 +24,12 @@ from ..forms.invitations import (
     InviteMembersForm,
     InviteOrganisationsForm,
     RegisterFilterForm,
+    typed_addresses,
 )
 from ..i18n import current_language
-from ..models import ForumMemberStatus, Invitation, InvitationStatus, Meeting, ParticipationMode, utcnow
+from ..models import Invitation, InvitationStatus, Meeting, ParticipationMode, utcnow
 from ..text import render_markdown
+from .registrations import registration_panels
 
 bp = Blueprint("invitations", __name__)
 
@@ -41,9 +45,15 @@ def _managed_meeting(meeting_id: int) -> Meeting:
     return meeting
 
 
+def _filters() -> dict[str, str]:
+    """The register's filters as they are in the address, so that a post and its answer keep them."""
+    return {key: request.args[key] for key in ("area", "municipality") if request.args.get(key)}
+
+
 def _overview(meeting: Meeting, members_form: InviteMembersForm | None = None,
               register_form: InviteOrganisationsForm | None = None,
-              emails_form: InviteEmailsForm | None = None, status: int = 200):
+              emails_form: InviteEmailsForm | None = None, typed: dict[int, str] | None = None,
+              address_errors: dict[int, str] | None = None, status: int = 200):
     """The overview page, with any form that was sent back with errors kept as typed."""
     now = utcnow()
     rows = domain.invitation_overview(meeting, now)
@@ -52,18 +62,24 @@ def _overview(meeting: Meeting, members_form: InviteMembersForm | None = None,
     filter_form.set_choices(areas, municipalities)
     area, municipality = filter_form.chosen()
     register_form = register_form or InviteOrganisationsForm(prefix="register", formdata=None)
-    members = [m for m in meeting.forum.members if m.status == ForumMemberStatus.MEMBER]
+    members = domain.forum_member_organisations(meeting)
+    candidates = domain.organisations_to_choose(meeting, area, municipality)
+    invited_ids = domain.invited_organisation_ids(meeting)
+    unreachable = domain.unreachable_organisations(meeting, members + candidates)
     page = render_template(
         "invitations/overview.html", meeting=meeting, rows=rows, counts=domain.state_counts(rows),
         states=domain.InvitationState, problem=domain.inviting_problem(meeting, now),
         members_form=members_form or InviteMembersForm(prefix="members", formdata=None),
         register_form=register_form, emails_form=emails_form or InviteEmailsForm(prefix="emails", formdata=None),
         filter_form=filter_form, filtered=bool(area or municipality), member_count=len(members),
-        candidates=domain.organisations_to_choose(meeting, area, municipality),
-        invited_ids=domain.invited_organisation_ids(meeting), resend_form=EmptyForm(),
+        unreachable_members=[m for m in members if m.id in unreachable and m.id not in invited_ids],
+        candidates=candidates, unreachable=unreachable, typed=typed or {}, address_errors=address_errors or {},
+        invited_ids=invited_ids, resend_form=EmptyForm(), filters=_filters(),
+        unanswered=domain.unanswered_count(meeting),
         closes_at=domain.registration_closes(meeting),
         # base.html marks the page title when the form sent back has errors
-        form=next((f for f in (members_form, register_form, emails_form) if f is not None and f.errors), None))
+        form=next((f for f in (members_form, register_form, emails_form) if f is not None and f.errors), None)
+        or (register_form if address_errors else None))
     return page, status
 
 
@@ -78,9 +94,12 @@ def overview(meeting_id: int):
 def invite_members(meeting_id: int):
     meeting = _managed_meeting(meeting_id)
     form = InviteMembersForm(prefix="members")
-    if not form.validate_on_submit():
-        return _overview(meeting, members_form=form, status=400)
-    return _invite(meeting, lambda: domain.invite_forum_members(meeting, form.seats.data, g.person))
+    unreachable = domain.unreachable_organisations(meeting, domain.forum_member_organisations(meeting))
+    typed, addresses, errors = typed_addresses(request.form, "members", unreachable)
+    if not form.validate_on_submit() or errors:
+        return _overview(meeting, members_form=form, typed=typed, address_errors=errors, status=400)
+    return _invite(meeting, lambda: domain.invite_forum_members(meeting, form.seats.data, g.person,
+                                                                addresses=addresses))
 
 
 @bp.post("/meetings/<int:meeting_id>/invitations/organisations")
@@ -90,10 +109,24 @@ def invite_organisations(meeting_id: int):
     form = InviteOrganisationsForm(prefix="register")
     choices = {o.id: o for o in domain.organisations_to_choose(meeting)}
     form.set_choices(list(choices.values()))
-    if not form.validate_on_submit():
-        return _overview(meeting, register_form=form, status=400)
+    unreachable = domain.unreachable_organisations(meeting, choices.values())
+    typed, addresses, errors = typed_addresses(request.form, "register", unreachable)
+    # Typing an address for an organisation chooses it.
+    form.organisation.data = sorted(set(form.organisation.data or []) | set(typed))
+    valid = form.validate_on_submit()
+    for organisation_id in form.organisation.data or []:
+        if organisation_id in unreachable and organisation_id not in typed:
+            errors[organisation_id] = _("Nobody can be reached at %(name)s through the register: add an e-mail "
+                                        "address, or leave it unchosen.", name=choices[organisation_id].name)
+    if errors:
+        form.organisation.errors = list(form.organisation.errors or []) + [
+            _("%(name)s: %(problem)s", name=choices[organisation_id].name, problem=problem)
+            if organisation_id in typed else problem for organisation_id, problem in errors.items()]
+    if not valid or errors:
+        return _overview(meeting, register_form=form, typed=typed, address_errors=errors, status=400)
     chosen = [choices[organisation_id] for organisation_id in form.organisation.data]
-    return _invite(meeting, lambda: domain.invite_organisations(meeting, chosen, form.seats.data, g.person))
+    return _invite(meeting, lambda: domain.invite_organisations(meeting, chosen, form.seats.data, g.person,
+                                                                addresses=addresses))
 
 
 @bp.post("/meetings/<int:meeting_id>/invitations/emails")
@@ -120,7 +153,28 @@ def send_again(meeting_id: int, invitation_id: int):
     else:
         flash(ngettext("The invitation was sent again (%(num)d e-mail).",
                        "The invitation was sent again (%(num)d e-mails).", count), "success")
-    return redirect(url_for("invitations.overview", meeting_id=meeting.id))
+    return _back_to_overview(meeting)
+
+
+@bp.post("/meetings/<int:meeting_id>/invitations/remind")
+@login_required
+def remind(meeting_id: int):
+    meeting = _managed_meeting(meeting_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        count = domain.remind_unanswered(meeting)
+    except domain.InvitingRefused as refused:
+        flash(refused.message, "error")
+    else:
+        flash(ngettext("A reminder was sent for %(num)d invitation not yet answered.",
+                       "Reminders were sent for %(num)d invitations not yet answered.", count), "success")
+    return _back_to_overview(meeting)
+
+
+def _back_to_overview(meeting: Meeting):
+    """The overview with the filters kept, opened at the messages (the top of the page)."""
+    return redirect(url_for("invitations.overview", meeting_id=meeting.id, _anchor="messages", **_filters()))
 
 
 def _invite(meeting: Meeting, send):
@@ -128,9 +182,9 @@ def _invite(meeting: Meeting, send):
         result = send()
     except domain.InvitingRefused as refused:
         flash(refused.message, "error")
-        return redirect(url_for("invitations.overview", meeting_id=meeting.id))
+        return _back_to_overview(meeting)
     _report(result)
-    return redirect(url_for("invitations.overview", meeting_id=meeting.id))
+    return _back_to_overview(meeting)
 
 
 def _report(result: domain.InvitationsSent) -> None:
@@ -182,7 +236,8 @@ def answer(token: str):
             if form.validate_on_submit():
                 try:
                     domain.answer_invitation(token, form.answer.data == "yes",
-                                             _attendees(form, _hidden_needs(current)), locale=current_language())
+                                             _attendees(form, _hidden_needs(current)), locale=current_language(),
+                                             organisation_name=form.organisation_name.data or "")
                 except domain.InvitationNotFound:
                     return _not_found()
                 except domain.AnswerRefused as refused:
@@ -199,7 +254,9 @@ def answer(token: str):
         "invitations/answer.html", invitation=invitation, meeting=meeting, answer_form=form, problem=problem,
         registrations=current, show_modes=len(modes) > 1, can_add_rows=len(form.attendees) < _most_rows(invitation),
         description=render_markdown(meeting.description), closes_at=domain.registration_closes(meeting),
-        row_errors=_row_errors(form), needs_hidden=_hidden_needs(current)), status
+        row_errors=_row_errors(form), needs_hidden=_hidden_needs(current), sessions=programme(meeting),
+        panels=registration_panels(meeting, None) if invitation.status == InvitationStatus.YES else [],
+        organisation_names=organisation_suggestions() if invitation.organisation is None else []), status
 
 
 def _most_rows(invitation: Invitation) -> int:
@@ -221,7 +278,12 @@ def _fill_in(form: AnswerForm, invitation: Invitation, current, modes: list[Part
             row.dietary_needs.data = registration.dietary_needs
             row.access_needs.data = registration.access_needs
         row.show_name_publicly.data = registration.show_name_publicly
-    wanted = max(len(current) + (1 if current else 0), min(FIRST_ROWS, _most_rows(invitation)))
+        row.sessions.data = [choice.session_id for choice in registration.session_choices]
+    if current:
+        form.organisation_name.data = current[0].organisation_name
+    elif invitation.organisation is None and invitation.email:
+        form.attendees[0].form.email.data = invitation.email  # the invited address, ready to use
+    wanted = max(len(current), min(FIRST_ROWS, _most_rows(invitation)))
     form.configure(modes, min(wanted, _most_rows(invitation)))
     for index, registration in enumerate(current):
         form.attendees[index].form.mode.data = registration.mode.value
@@ -243,7 +305,8 @@ def _attendees(form: AnswerForm, hidden: set[str]) -> list[domain.Attendee]:
 
     return [domain.Attendee(name=row.name.data, email=row.email.data, mode=ParticipationMode(row.mode.data),
                             dietary_needs=needs(row, row.dietary_needs), access_needs=needs(row, row.access_needs),
-                            show_name_publicly=bool(row.show_name_publicly.data))
+                            show_name_publicly=bool(row.show_name_publicly.data),
+                            session_ids=tuple(row.sessions.data or ()))
             for row in form.filled_rows()]
 
 
@@ -252,7 +315,9 @@ def _show_refusal(form: AnswerForm, refused: domain.AnswerRefused) -> None:
     if refused.attendee is not None:
         rows = form.filled_rows()
         if refused.attendee < len(rows):
-            rows[refused.attendee].email.errors = [*rows[refused.attendee].email.errors, refused.message]
+            row = rows[refused.attendee]
+            about = row.sessions if refused.about_sessions else row.email
+            about.errors = [*about.errors, refused.message]
             return
     form.answer.errors = [*form.answer.errors, refused.message]
 
@@ -260,9 +325,10 @@ def _show_refusal(form: AnswerForm, refused: domain.AnswerRefused) -> None:
 def _row_errors(form: AnswerForm) -> list[tuple[str, str]]:
     """(field id, message) of every problem, for the summary at the top of the page."""
     problems = [(form.answer.id, str(message)) for message in form.answer.errors]
+    problems.extend((form.organisation_name.id, str(message)) for message in form.organisation_name.errors)
     for entry in form.attendees:
         row = entry.form
-        for f in (row.name, row.email, row.mode, row.dietary_needs, row.access_needs):
+        for f in (row.name, row.email, row.mode, row.dietary_needs, row.access_needs, row.sessions):
             problems.extend((f.id, str(message)) for message in f.errors)
     return problems
 

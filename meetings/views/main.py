@@ -8,6 +8,7 @@ from flask_babel import refresh
 
 from ..auth import login_required
 from ..auth import sign_out as end_session
+from ..domain.invitations import pending_invitations
 from ..domain.people import coming_registrations, update_account
 from ..domain.personal_data import erase_person, export_person
 from ..domain.queries import upcoming_public_meetings
@@ -57,6 +58,7 @@ def account():
         return redirect("/account")
     return render_template("account.html", form=form, erase_form=EraseAccountForm(),
                            sign_out_form=EmptyForm(), registrations=coming_registrations(g.person),
+                           invitations=pending_invitations(g.person),
                            panels=panels("account_panels", person=g.person))
 
 
@@ -89,6 +91,7 @@ def delete_account():
         account_form.locale.data = g.person.locale or session.get(SESSION_LOCALE_KEY) or "sv"
         return render_template("account.html", form=account_form, erase_form=form, sign_out_form=EmptyForm(),
                                registrations=coming_registrations(g.person),
+                               invitations=pending_invitations(g.person),
                                panels=panels("account_panels", person=g.person)), 400
     erase_person(g.person)
     end_session()

@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, abort, current_app, g, redirect, render_template, url_for
 
 from ..auth import login_required
 from ..domain import meetings as domain
 from ..domain import queries
 from ..domain.permissions import may_manage_forum
-from ..domain.registration import (
-    RegistrationRefused,
-    cancel,
-    may_register,
-    offered_modes,
-    registration_window_problem,
-    switch_mode,
-)
+from ..domain.registration import may_register, may_undo_cancel, registration_window_problem
 from ..extensions import db
 from ..forms import EmptyForm
-from ..forms.registration import CancelRegistrationForm, ChangeModeForm, mode_choices
-from ..models import Meeting, ParticipationMode, RegistrationStatus, utcnow
+from ..models import Meeting, RegistrationStatus, utcnow
 from ..plugins import panels
 from ..text import render_markdown
+from .registrations import change_forms, handle_change, registration_panels
 
 bp = Blueprint("meetings", __name__)
+
 
 def _visible_meeting(meeting_id: int) -> Meeting:
     meeting = db.session.get(Meeting, meeting_id)
@@ -61,28 +54,15 @@ def my_registration(meeting_id: int):
     registration = domain.registration_of(meeting, g.person)
     if registration is None:
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))
-    mode_form = ChangeModeForm(prefix="mode")
-    mode_form.mode.choices = mode_choices(offered_modes(meeting))
-    cancel_form = CancelRegistrationForm(prefix="cancel")
-    here = url_for("meetings.my_registration", meeting_id=meeting.id)
-    try:
-        if request.method == "POST" and "cancel-submit" in request.form and cancel_form.validate_on_submit():
-            cancel(registration)
-            flash(_("Your registration is cancelled."), "success")
-            return redirect(here)
-        if request.method == "POST" and "mode-submit" in request.form and mode_form.validate_on_submit():
-            switch_mode(registration, ParticipationMode(mode_form.mode.data))
-            flash(_("Your registration was changed."), "success")
-            return redirect(here)
-    except RegistrationRefused as refused:
-        flash(refused.message, "error")
-    if not mode_form.is_submitted():
-        mode_form.mode.data = registration.mode.value
-    db.session.refresh(registration)
+    forms = change_forms(registration)
+    done = handle_change(registration, forms, url_for("meetings.my_registration", meeting_id=meeting.id))
+    if done is not None:
+        return done
     confirmed = registration.status == RegistrationStatus.CONFIRMED
     return render_template(
-        "meetings/my_registration.html", registration=registration, meeting=meeting, mode_form=mode_form,
-        cancel_form=cancel_form, can_change=utcnow() < meeting.starts_at,
+        "meetings/my_registration.html", registration=registration, meeting=meeting, forms=forms,
+        can_change=utcnow() < meeting.starts_at, may_undo=may_undo_cancel(registration),
+        panels=registration_panels(meeting, g.person) if registration.is_active else [],
         may_register_again=registration_window_problem(meeting, utcnow()) is None,
         choose_sessions_url=url_for("sessions.choose", meeting_id=meeting.id)
         if confirmed and meeting.sessions and "sessions.choose" in current_app.view_functions else None,

@@ -12,7 +12,7 @@ from meetings import hookimpl
 from meetings.plugins import NavLink, Panel, render_plugin_template
 from meetings.urls import public_url
 
-from . import itip, models, tokens  # noqa: F401 - models registers the plugin's table
+from . import feeds, itip, models, tokens  # noqa: F401 - models registers the plugin's table
 from .i18n import _, domain
 
 
@@ -45,6 +45,15 @@ def meeting_panels(meeting, person):
     html = render_plugin_template(domain, "ical/panel.html", meeting=meeting, person=person,
                                   forum_feed=public_url("ical.forum_meetings", slug=meeting.forum.slug))
     return [Panel(heading=_("In your calendar"), html=html, order=50)]
+
+
+@hookimpl
+def registration_panels(meeting, person):
+    if meeting.status.value != "published":
+        return None
+    html = render_plugin_template(domain, "ical/add.html", meeting=meeting, google=feeds.google_calendar_url(meeting),
+                                  outlook=feeds.outlook_calendar_url(meeting))
+    return [Panel(heading=_("Add it to your calendar"), html=html, order=50)]
 
 
 @hookimpl

@@ -21,8 +21,8 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from urllib.parse import urlsplit
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode, urlsplit
 
 from flask import current_app
 from flask_babel import force_locale
@@ -297,3 +297,25 @@ def cached_feed(key: tuple, query: Select, name: Callable[[], str], description:
         return render_feed(load(query), feed_name, feed_description, language, viewer)
 
     return cache.get_or_render(full_key, render)
+
+
+def _utc_stamp(moment) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def google_calendar_url(meeting: Meeting) -> str:
+    """A link that opens Google Calendar with the meeting filled in (no link to join online: the
+    page may be seen by others than the registered)."""
+    query = {"action": "TEMPLATE", "text": meeting.title,
+             "dates": f"{_utc_stamp(meeting.starts_at)}/{_utc_stamp(meeting.ends_at)}",
+             "details": public_url("meetings.detail", meeting_id=meeting.id), "location": location(meeting)}
+    return "https://calendar.google.com/calendar/render?" + urlencode(query)
+
+
+def outlook_calendar_url(meeting: Meeting) -> str:
+    """The same for Outlook on the web (work and school accounts as well as outlook.com)."""
+    query = {"path": "/calendar/action/compose", "rru": "addevent", "subject": meeting.title,
+             "startdt": meeting.starts_at.astimezone(UTC).isoformat(),
+             "enddt": meeting.ends_at.astimezone(UTC).isoformat(),
+             "body": public_url("meetings.detail", meeting_id=meeting.id), "location": location(meeting)}
+    return "https://outlook.office.com/calendar/0/deeplink/compose?" + urlencode(query)

@@ -83,6 +83,16 @@ def overview_with_a_bad_address(page) -> None:
     assert page.locator(".error-summary").count() == 1
 
 
+def unreachable_chosen_without_an_address(page) -> None:
+    """The umbrella organisation has no representative and no address: choosing it asks for one."""
+    page.locator("form[action*='/invitations/organisations'] input[type=checkbox]").first.check()
+    for box in page.locator("form[action*='/invitations/organisations'] input[type=checkbox]").all():
+        box.check()
+    page.locator("form[action*='/invitations/organisations'] button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("input[type=email][aria-invalid=true]").count() == 1
+
+
 def answer_with_errors(page) -> None:
     page.locator("input[name='answer'][value='yes']").check()
     page.locator("input[name='attendees-0-name']").fill("Anna Andersson")
@@ -93,7 +103,7 @@ def answer_with_errors(page) -> None:
 
 def with_more_rows(page) -> None:
     submit(page, "more-rows")
-    assert page.locator("fieldset.attendee").count() == 8  # five at first, then up to the eight seats offered
+    assert page.locator("fieldset.attendee").count() == 2  # one at first, another when asked for
 
 
 Screen = tuple[Callable[[dict], str], str | None, int, Callable | None]
@@ -103,8 +113,11 @@ SCREENS: dict[str, Screen] = {
                           ORGANISER, 200, None),
     "overview-with-an-error": (lambda ids: f"/meetings/{ids['upcoming']}/invitations", ORGANISER, 200,
                                overview_with_a_bad_address),
+    "overview-with-an-unreachable-organisation": (lambda ids: f"/meetings/{ids['upcoming']}/invitations", ORGANISER,
+                                                  200, unreachable_chosen_without_an_address),
     "overview-of-a-cancelled-meeting": (lambda ids: f"/meetings/{ids['cancelled']}/invitations", ORGANISER, 200,
                                         None),
+    "account-with-an-invitation-to-answer": (lambda ids: "/account", "Rut Representant", 200, None),
     "answer": (lambda ids: f"/invitation/{ids['open_token']}", None, 200, None),
     "answer-with-more-rows": (lambda ids: f"/invitation/{ids['open_token']}", None, 200, with_more_rows),
     "answer-with-errors": (lambda ids: f"/invitation/{ids['open_token']}", None, 200, answer_with_errors),
@@ -143,3 +156,32 @@ def test_answering_works_without_javascript_and_shows_what_was_stored(new_page, 
     table = page.get_by_role("main").get_by_role("table")
     expect(table).to_contain_text("Sanna Bybo")
     expect(table).not_to_contain_text("Eino Bybo")
+
+
+def test_an_organisation_without_a_person_is_invited_by_address_without_javascript(new_page, site):
+    from .support import sign_in_as
+
+    page = new_page(language="en", javascript=False)
+    sign_in_as(page, site, ORGANISER)
+    page.goto(site(f"/meetings/{site.ids['upcoming']}/invitations"))
+    address = page.get_by_label("E-mail address to invite Norrbottens bildningsförbund at")
+    assert "Nobody in the register can be reached" in page.locator("main").inner_text()
+    address.fill("kansliet@bildning.example")
+    with page.expect_navigation():
+        page.locator("form[action*='/invitations/organisations'] button[type=submit]").click()
+    assert page.url.endswith("#messages")  # the page opens at the message, not at the form
+    assert "1 invitation sent." in page.locator(".messages").inner_text()
+    assert page.locator("table.invitations").get_by_role("link", name="Norrbottens bildningsförbund").count() == 1
+
+
+def test_everyone_who_has_not_answered_is_reminded_in_one_action_without_javascript(new_page, site):
+    from .support import sign_in_as
+
+    page = new_page(language="en", javascript=False)
+    sign_in_as(page, site, ORGANISER)
+    page.goto(site(f"/meetings/{site.ids['upcoming']}/invitations"))
+    with page.expect_navigation():
+        page.locator("form[action*='/invitations/remind'] button[type=submit]").click()
+    assert page.url.endswith("#messages")
+    expect(page.locator(".messages")).to_contain_text("not yet answered")
+    expect(page.locator("table.invitations")).to_contain_text("reminded")

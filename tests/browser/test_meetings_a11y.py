@@ -107,7 +107,7 @@ def test_the_registrant_sees_the_link_and_the_visitor_does_not(new_page, site):
     visitor = new_page(language="en")
     visitor.goto(site(f"/meetings/{site.ids['upcoming']}"))
     assert link not in visitor.content()
-    assert visitor.get_by_role("link", name="Sign in to register").count() == 1
+    assert visitor.get_by_role("link", name="Register for the meeting").count() == 1  # no account needed
     assert "Rut Representant, Föreningen Läslust" in visitor.locator("main").inner_text()
 
     registrant = new_page(language="en")

@@ -75,7 +75,11 @@ def _seed_programme(ids: dict) -> dict:
     rut = register(meeting, representative, on_site, notify=False).registration
     choose_sessions(rut, [health, preparedness])  # a place in one, the waiting list of the other
     token = register(meeting, guest, ParticipationMode.ONLINE, notify=False).manage_token
-    return {**ids, "programme": meeting.id, "health": health, "preparedness": preparedness, "guest_token": token}
+    from meetings.domain.invitations import invitation_token, invite_emails
+
+    (invitation,) = invite_emails(meeting, ["eva@hembygd.example"], None).new
+    return {**ids, "programme": meeting.id, "health": health, "preparedness": preparedness, "guest_token": token,
+            "invitation_token": invitation_token(invitation)}
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +122,21 @@ SCREENS = {
     "choose-not-registered": (lambda ids: f"/meetings/{ids['upcoming']}/programme/choose", "Rut Representant",
                               None, 200),
     "choose-by-link": (lambda ids: f"/registrations/{ids['guest_token']}/sessions", None, None, 200),
+    "invitation-answer-with-sessions": (lambda ids: f"/invitation/{ids['invitation_token']}", None, None, 200),
+    "invitation-answer-with-an-overlap": (lambda ids: f"/invitation/{ids['invitation_token']}", None,
+                                          lambda page: answer_with_an_overlap(page), 200),
 }
+
+
+def answer_with_an_overlap(page) -> None:
+    page.locator("input[name='answer'][value='yes']").check()
+    page.locator("input[name='attendees-0-name']").fill("Eva Ek")
+    page.locator("input[name='attendees-0-mode'][value='on_site']").check()
+    page.locator("input[name='attendees-0-sessions']").nth(0).check()
+    page.locator("input[name='attendees-0-sessions']").nth(1).check()  # at the same time
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
+    assert page.locator("#attendees-0-sessions-error").count() == 1
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
