@@ -36,28 +36,12 @@ from .models import (
     Person,
     SubjectArea,
 )
+from .models.reference import NORRBOTTEN_COUNTY, NORRBOTTEN_MUNICIPALITIES
 
 # The demo's meetings take place in Norrbotten, whatever time zone the site shows.
 LOCAL_TIME_ZONE = ZoneInfo("Europe/Stockholm")
-COUNTY = "Norrbottens län"
-
-# SCB's kommunkoder for the 14 municipalities of Norrbotten.
-MUNICIPALITIES: tuple[tuple[str, str], ...] = (
-    ("2506", "Arjeplog"),
-    ("2505", "Arvidsjaur"),
-    ("2582", "Boden"),
-    ("2523", "Gällivare"),
-    ("2583", "Haparanda"),
-    ("2510", "Jokkmokk"),
-    ("2514", "Kalix"),
-    ("2584", "Kiruna"),
-    ("2580", "Luleå"),
-    ("2521", "Pajala"),
-    ("2581", "Piteå"),
-    ("2560", "Älvsbyn"),
-    ("2513", "Överkalix"),
-    ("2518", "Övertorneå"),
-)
+COUNTY = NORRBOTTEN_COUNTY
+MUNICIPALITIES = NORRBOTTEN_MUNICIPALITIES
 ALL_MUNICIPALITIES = tuple(name for _, name in MUNICIPALITIES)
 
 # The subject areas (sakområden) the report names: code, Swedish, English.

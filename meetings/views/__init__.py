@@ -12,6 +12,7 @@ def register(app: Flask) -> None:
         attendance,
         auth,
         demo,
+        followup,
         forums,
         interests,
         invitations,
@@ -25,7 +26,7 @@ def register(app: Flask) -> None:
     )
 
     for module in (main, auth, forums, organisations, organisation_admin, interests, meetings, meeting_admin,
-                   registrations, invitations, attendance, sessions):
+                   registrations, invitations, attendance, sessions, followup):
         app.register_blueprint(module.bp)
     if app.config["DEMO_MODE"]:
         app.register_blueprint(demo.bp)
