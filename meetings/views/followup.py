@@ -3,8 +3,8 @@ and the full report as PDF, XLSX and CSV. The figures come from ``meetings.domai
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
 from babel.numbers import format_percent
+from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
