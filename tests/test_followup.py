@@ -379,3 +379,26 @@ def test_plugin_sections_appear_beside_last_year_and_a_failing_one_breaks_nothin
     assert "Ersättning till föreningar" in workbook.sheetnames
     # Plugin sections are for the full report only.
     assert "Ersättning" not in client.get(f"/followup?year={YEAR}").get_data(as_text=True)
+
+
+def test_a_forum_name_that_looks_like_a_formula_stays_text_in_the_files(app, world):
+    with app.app_context():
+        region = db.session.scalar(db.select(Organisation).where(Organisation.name == "Region Norrbotten"))
+        forum = make_forum(region, "=HYPERLINK(\"http://evil.example\")")
+        make_meeting(forum, "Möte", starts_at=at(YEAR, 2, 2), format="digital")
+    client = english(app.test_client())
+    sign_in(client, world["admin"])
+    workbook = load_workbook(io.BytesIO(client.get(f"/followup/report.xlsx?year={YEAR}").data))
+    names = [row[0] for row in workbook["Meetings held per forum"].iter_rows(min_row=2, values_only=True)]
+    assert "'=HYPERLINK(\"http://evil.example\")" in names
+    text = client.get(f"/followup/report.csv?year={YEAR}").data.decode("utf-8-sig")
+    cells = [row[1] for row in csv.reader(io.StringIO(text), delimiter=";")]
+    assert "'=HYPERLINK(\"http://evil.example\")" in cells
+
+
+def test_the_pdf_is_archivable_and_carries_its_title(app, world):
+    client = english(app.test_client())
+    sign_in(client, world["admin"])
+    reader = PdfReader(io.BytesIO(client.get(f"/followup/report.pdf?year={YEAR}").data))
+    assert reader.metadata.title == f"Yearly follow-up report {YEAR}"
+    assert b"pdfaid" in reader.trailer["/Root"]["/Metadata"].get_object().get_data()
