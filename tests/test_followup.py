@@ -402,3 +402,21 @@ def test_the_pdf_is_archivable_and_carries_its_title(app, world):
     reader = PdfReader(io.BytesIO(client.get(f"/followup/report.pdf?year={YEAR}").data))
     assert reader.metadata.title == f"Yearly follow-up report {YEAR}"
     assert b"pdfaid" in reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+
+
+def test_a_plugin_may_take_only_the_year(make_app):
+    module = types.ModuleType("year_only_plugin")
+
+    @hookimpl
+    def followup_sections(year):
+        return [ReportSection("Protokoll", Markup(""), {"Minutes kept": year - LAST})]
+
+    module.followup_sections = followup_sections
+    app = make_app(plugins=[module])
+    with app.app_context():
+        world = build_world()
+    client = english(app.test_client())
+    sign_in(client, world["admin"])
+    html = client.get(f"/followup/report?year={YEAR}").get_data(as_text=True)
+    assert figures(html, "section-1") == {"Minutes kept": ("1", "0")}
+    assert "could not be made" not in html

@@ -421,8 +421,8 @@ def plugin_sections(year: int, forum_ids: list[int] | None) -> list[Section]:
     sections: list[Section] = []
     for impl in reversed(hook().followup_sections.get_hookimpls()):
         try:
-            current = list(impl.function(year=year, forum_ids=forum_ids) or [])
-            previous = {s.heading: s for s in impl.function(year=year - 1, forum_ids=forum_ids) or []}
+            current = _call(impl, year, forum_ids)
+            previous = {s.heading: s for s in _call(impl, year - 1, forum_ids)}
             for found in current:
                 before = previous.get(found.heading)
                 rows = [Row(str(label), str(label), value, before.figures.get(label) if before else None)
@@ -433,6 +433,13 @@ def plugin_sections(year: int, forum_ids: list[int] | None) -> list[Section]:
             sections = [s for s in sections if s.plugin != impl.plugin_name]
             sections.append(Section(impl.plugin_name, impl.plugin_name, failed=True))
     return sections
+
+
+def _call(impl, year: int, forum_ids: list[int] | None) -> list:
+    """One plugin's sections for ``year``; as pluggy does, an implementation may take fewer of the
+    hook's arguments (``followup_sections(year)``)."""
+    arguments = {"year": year, "forum_ids": forum_ids}
+    return list(impl.function(**{name: arguments[name] for name in impl.argnames}) or [])
 
 
 def _safe_html(html: Any) -> Markup:
