@@ -642,7 +642,7 @@ def _load_attendance(meeting: Meeting, rng: random.Random) -> None:
             meeting.confirmed_on_site += 1
         else:
             meeting.confirmed_online += 1
-        if rng.random() < 0.85:  # the rest did not come
+        if rng.random() < 0.75:  # the rest did not come
             method = CheckInMethod.SELF if mode == ParticipationMode.ONLINE else CheckInMethod.LIST
             db.session.add(Attendance(
                 meeting=meeting, registration=registration, person_id=person.id, name=person.name,

@@ -25,6 +25,7 @@ from meetings.models import (
     Meeting,
     Municipality,
     Organisation,
+    Person,
     SubjectArea,
 )
 from meetings.plugins import ReportSection
@@ -420,3 +421,22 @@ def test_a_plugin_may_take_only_the_year(make_app):
     html = client.get(f"/followup/report?year={YEAR}").get_data(as_text=True)
     assert figures(html, "section-1") == {"Minutes kept": ("1", "0")}
     assert "could not be made" not in html
+
+
+def test_the_demo_has_two_years_to_compare(app):
+    from datetime import date
+
+    from meetings.demo_data import load_demo_data
+
+    with app.app_context():
+        load_demo_data(today=date(YEAR, 10, 1))
+        admin = db.session.scalar(db.select(Person).where(Person.is_admin.is_(True)).limit(1))
+        admin.locale = "en"  # the demo's admin reads Swedish
+        db.session.commit()
+    client = english(app.test_client())
+    sign_in(client, admin)
+    summary = figures(client.get(f"/followup/report?year={YEAR}").get_data(as_text=True), "summary")
+    for figure in ("Meetings held", "Attendance", "Organisations taking part", "No-shows (confirmed, did not attend)",
+                   "of which walk-ins", "of which confirmed online by themselves"):
+        this_year, last_year = summary[figure]
+        assert int(this_year) > 0 and int(last_year) > 0, figure
