@@ -22,15 +22,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ``config`` overrides settings read from the environment (tests and the demo use it).
     Raises ConfigError or PluginError, naming the setting or plugin, if the app cannot run.
     """
-    from . import cli, database, errors, i18n, logs, timing, views
+    from . import cli, database, errors, i18n, inputs, logs, timing, views
     from .auth import load_signed_in_person
     from .config import load_config
+    from .domain.queries import online_link
     from .extensions import babel, csrf, db, limiter, migrate
     from .plugins import EXTENSION_KEY, create_plugin_manager, load_plugin_settings
     from .scheduler import start_in_process
-    from .urls import public_url
+    from .urls import public_url, refuse_foreign_hosts
 
     app = Flask(__name__, instance_relative_config=True)
+    inputs.init_app(app)  # before any route: bounded <int:…> converters, cleaned request values
     app.config.update(load_config(app.instance_path, overrides=config))
     os.makedirs(app.instance_path, exist_ok=True)
     logs.init_app(app)
@@ -44,6 +46,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     i18n.init_app(app)
     app.jinja_env.globals["public_url"] = public_url
+    app.jinja_env.globals["online_link"] = online_link  # the one rule for who sees a meeting's online link
+    refuse_foreign_hosts(app)
 
     app.extensions[EXTENSION_KEY] = create_plugin_manager(app)
     app.config.update(load_plugin_settings(app.extensions[EXTENSION_KEY], overrides=config))

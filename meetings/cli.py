@@ -121,6 +121,34 @@ def worker() -> None:
     click.echo("Worker stopped.")
 
 
+@click.command("outbox")
+@with_appcontext
+@click.option("--retry", "retry_ids", multiple=True, type=int, metavar="ID",
+              help="Make this message due again now (may be given several times).")
+@click.option("--retry-all", is_flag=True, help="Make every failed or stuck message due again now.")
+def outbox_command(retry_ids: tuple[int, ...], retry_all: bool) -> None:
+    """List e-mail that failed, is failing or is stuck, or send some of it again."""
+    from .domain.mail import mail_needing_attention, mail_state, retry_mail
+    from .models import utcnow
+
+    if retry_ids or retry_all:
+        count = retry_mail(None if retry_all else list(retry_ids))
+        click.echo(f"{count} message(s) will be tried again at the worker's next round.")
+        return
+    now = utcnow()
+    messages = mail_needing_attention(now)
+    if not messages:
+        click.echo("All e-mail has been sent or is on its way.")
+        return
+    click.echo(f"{'id':>7}  {'state':8}  {'attempts':>8}  {'queued (UTC)':16}  recipient, subject, last error")
+    for message in messages:
+        state = mail_state(message, now)
+        click.echo(f"{message.id:>7}  {state.value if state else 'stuck':8}  {message.attempts:>8}  "
+                   f"{message.created_at:%Y-%m-%d %H:%M}  {message.recipient}, {message.subject!r}, "
+                   f"{message.last_error or '-'}")
+    click.echo("Send again with: flask meetings outbox --retry ID (or --retry-all)")
+
+
 @click.command("demo")
 @with_appcontext
 @click.option("--serve/--no-serve", default=False,
@@ -159,7 +187,7 @@ def register(app: Flask) -> None:
     # A group per app, so that one app's plugins never add commands to another's.
     group = AppGroup("meetings", help="Manage the dialogue-meetings service.")
     for command in (list_plugins, upgrade_command, create_admin_command, export_person_command, erase_person_command,
-                    worker, demo):
+                    worker, demo, outbox_command):
         group.add_command(command)
     hook(app).register_commands(cli=group)
     app.cli.add_command(group)

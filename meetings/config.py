@@ -11,6 +11,7 @@ import re
 import zoneinfo
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -164,6 +165,14 @@ def parser_for(kind: type, choices: tuple[str, ...] = ()) -> Any:
     return parsers[kind]
 
 
+def _parse_host_names(name: str, raw: str) -> tuple[str, ...]:
+    names = tuple(part.strip().lower() for part in raw.split(",") if part.strip())
+    for host in names:
+        if not host.replace(".", "").replace("-", "").isalnum():
+            raise ConfigError(name, f"expected comma-separated host names, got {host!r}")
+    return names
+
+
 def _parse_email(name: str, raw: str) -> str:
     if "@" not in raw:
         raise ConfigError(name, f"expected an e-mail address, got {raw!r}")
@@ -180,6 +189,9 @@ SETTINGS: tuple[Setting, ...] = (
             "SQLAlchemy URL; default: a SQLite file in the instance folder"),
     Setting("BASE_URL", "http://127.0.0.1:5000", _parse_base_url,
             "public address of the site, used in e-mails and calendar feeds"),
+    Setting("EXTRA_HOSTS", "", _parse_host_names,
+            "further host names the site answers to, comma-separated; a request for any host other "
+            "than BASE_URL's and these is refused"),
     Setting("TIME_ZONE", "Europe/Stockholm", _parse_time_zone,
             "time zone in which dates and times are shown"),
     Setting("DEFAULT_LOCALE", "sv", _parse_locale, "language for visitors who have not chosen one"),
@@ -200,6 +212,8 @@ SETTINGS: tuple[Setting, ...] = (
             "show the demo pages (mail viewer, sign in as an example person)"),
     Setting("OUTBOX_INTERVAL_SECONDS", "10", _parse_positive_int,
             "how often the worker looks for e-mail to send"),
+    Setting("OUTBOX_CLAIM_SECONDS", "300", _parse_positive_int,
+            "how long one mail being sent is held by its worker before another may take it over"),
     Setting("RUN_SCHEDULER", "false", _parse_bool,
             "run background jobs inside the web process (the demo does; production uses the worker)"),
 )
@@ -238,6 +252,8 @@ def load_config(instance_path: str | Path, environ: Mapping[str, str] | None = N
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=secure,
         SESSION_COOKIE_NAME="meetings_session",
+        # However busy, a session ends two weeks after signing in (idle sessions sooner: auth.py).
+        PERMANENT_SESSION_LIFETIME=timedelta(days=14),
         PREFERRED_URL_SCHEME="https" if secure else "http",
         BABEL_DEFAULT_LOCALE=config["DEFAULT_LOCALE"],
         BABEL_DEFAULT_TIMEZONE=config["TIME_ZONE"],
@@ -246,6 +262,7 @@ def load_config(instance_path: str | Path, environ: Mapping[str, str] | None = N
         WTF_CSRF_TIME_LIMIT=None,  # a form left open over lunch should still submit
         RATELIMIT_HEADERS_ENABLED=True,
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        SITE_HOSTS=site_hosts(config["BASE_URL"], tuple(config["EXTRA_HOSTS"] or ()), config["MEETINGS_ENV"]),
     )
     return config
 
@@ -267,6 +284,22 @@ def read_settings(settings: Iterable[Setting], environ: Mapping[str, str],
             raw = setting.default
         config[setting.name] = setting.parse(setting.name, raw)
     return config
+
+
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1")
+
+
+def site_hosts(base_url: str, extra: tuple[str, ...], environment: str) -> list[str]:
+    """The host names a request may name (``urls.refuse_foreign_hosts`` answers any other with 400).
+
+    Only BASE_URL's host and those set in EXTRA_HOSTS: a request for another host never reaches
+    a view, so nothing it sends can be built from a forged Host header. Outside production the
+    machine's own names are trusted too, so the demo and tests are reached however they are typed.
+    """
+    hosts = [urlsplit(base_url).hostname or "localhost", *extra]
+    if environment != "production":
+        hosts.extend(LOOPBACK_HOSTS)
+    return list(dict.fromkeys(hosts))
 
 
 def _engine_options(url: str) -> dict[str, Any]:

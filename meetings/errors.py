@@ -5,7 +5,19 @@ from __future__ import annotations
 from flask import Flask, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
+
+# SQLite: another writer held the database for longer than the busy timeout. PostgreSQL: a
+# deadlock, a serialisation failure or a lock that could not be had. All mean "try again".
+BUSY_SQLSTATES = {"40P01", "40001", "55P03"}
+RETRY_AFTER_SECONDS = 5
+
+
+def database_busy(error: OperationalError) -> bool:
+    if "database is locked" in str(error.orig) or "database table is locked" in str(error.orig):
+        return True
+    return getattr(error.orig, "sqlstate", None) in BUSY_SQLSTATES
 
 
 def _messages() -> dict[int, tuple[str, str]]:
@@ -16,6 +28,9 @@ def _messages() -> dict[int, tuple[str, str]]:
         405: (_("Not allowed"), _("This page cannot be used that way.")),
         429: (_("Too many attempts"),
               _("You have tried too many times in a short while. Please wait a few minutes and try again.")),
+        503: (_("Busy right now"),
+              _("Many people are using the service at this moment, so nothing you sent was saved. "
+                "Please wait a few seconds and send it again.")),
         500: (_("Something went wrong"),
               _("An error occurred on our side. Nothing you sent was half-saved; please try again.")),
     }
@@ -37,6 +52,18 @@ def register(app: Flask) -> None:
         if error.code in (400, 403, 404, 405, 429):
             return render_error(error.code)
         return error
+
+    @app.errorhandler(OperationalError)
+    def busy_database(error: OperationalError):
+        from .extensions import db
+
+        db.session.rollback()  # the request's transaction is undone whole: nothing is half-written
+        if not database_busy(error):
+            app.logger.error("Database error", exc_info=error)
+            return render_error(500)
+        app.logger.warning("Database busy; answered 503: %s", error.orig)
+        body, code = render_error(503)
+        return body, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
     @app.errorhandler(500)
     def server_error(error):

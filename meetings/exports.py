@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -17,6 +18,8 @@ from flask import Response, abort
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from .inputs import clean_text
+
 FORMATS = ("csv", "xlsx")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -24,9 +27,19 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+# What a spreadsheet cell holds; a sheet's name is shorter and may not hold some characters.
+CELL_LENGTH = 32_767
+SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
 def _safe_text(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+    """Text a spreadsheet takes as text: no control characters (stored before they were refused
+    on the way in, or pasted from Word), no formula, not longer than a cell."""
+    if not isinstance(value, str):
+        return value
+    value = clean_text(value)[:CELL_LENGTH]
+    if value.startswith(FORMULA_PREFIXES):
+        return "'" + value[:CELL_LENGTH - 1]
     return value
 
 
@@ -75,8 +88,8 @@ def _format_csv(value: Any) -> Any:
 def _xlsx(headers: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = sheet_title[:31]
-    sheet.append([str(h) for h in headers])
+    sheet.title = SHEET_TITLE_FORBIDDEN.sub(" ", clean_text(str(sheet_title)))[:31].strip("' ") or "Data"
+    sheet.append([_safe_text(str(h)) for h in headers])
     widths = [len(str(h)) for h in headers]
     for row in rows:
         values = [_safe_text(_plain(v)) for v in row]

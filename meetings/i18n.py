@@ -6,6 +6,8 @@ from datetime import datetime
 
 from flask import Flask, current_app, g, request, session
 from flask_babel import format_date, format_datetime, format_time, get_locale
+from flask_babel.speaklater import LazyString
+from markupsafe import escape
 
 from .config import SUPPORTED_LOCALES
 
@@ -14,6 +16,16 @@ SESSION_LOCALE_KEY = "locale"
 # Dates and times follow European habits in English too ("13 March 2027 13:00"), as our readers
 # are in Sweden; gettext falls back from en_GB to the en catalogue.
 FORMATTING_LOCALES = {"sv": "sv_SE", "en": "en_GB"}
+
+
+def _lazy_text_as_html(self: LazyString) -> str:
+    return str(escape(str(self)))
+
+
+# Flask-Babel's lazy messages (lazy_gettext, ``_l``) declare themselves HTML, so a template showed
+# one unescaped, with whatever a user typed into it ("%(email)s is named twice."). A message is
+# text: here it is escaped like any other, in every template, filter (join) and error list.
+LazyString.__html__ = _lazy_text_as_html
 
 
 def babel_locale(language: str) -> str:

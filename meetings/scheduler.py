@@ -46,7 +46,7 @@ def add_core_jobs(scheduler: BaseScheduler, app: Flask) -> None:
     from .domain.auth import purge_spent_tokens
     from .domain.interests import send_interest_digests
     from .domain.invitations import send_invitation_reminders
-    from .domain.mail import send_due_mail
+    from .domain.mail import alert_failing_mail, send_due_mail
     from .domain.reminders import send_meeting_reminders
 
     now = datetime.now(UTC)
@@ -57,6 +57,9 @@ def add_core_jobs(scheduler: BaseScheduler, app: Flask) -> None:
     scheduler.add_job(in_app_context(app, send_due_mail), "interval",
                       seconds=app.config["OUTBOX_INTERVAL_SECONDS"],
                       id="core.send_due_mail", **common)
+    # Admins hear once about mail that has been failing for an hour (each message claimed once).
+    scheduler.add_job(in_app_context(app, alert_failing_mail), "interval", minutes=5,
+                      id="core.alert_failing_mail", **common)
     # Also at start, so that a worker restarted more often than hourly still purges.
     scheduler.add_job(in_app_context(app, purge_spent_tokens), "interval", hours=1,
                       id="core.purge_spent_tokens", **common)

@@ -47,3 +47,36 @@ def test_a_csv_download_names_its_charset_once(app):
     app.add_url_rule("/test-export.csv", "test_export", lambda: table_response("csv", "register", HEADERS, ROWS))
     response = app.test_client().get("/test-export.csv")
     assert response.headers.getlist("Content-Type") == ["text/csv; charset=utf-8"]
+
+def test_text_a_spreadsheet_refuses_is_cleaned_so_every_download_works(app, people):
+    """Stored before such text was refused on the way in: a vertical tab pasted from Word into the
+    dietary needs, a control character in an organisation's name."""
+    from meetings.domain.registration import register
+    from meetings.extensions import db
+    from meetings.models import Organisation, ParticipationMode, Person
+    from tests.conftest import sign_in_as
+    from tests.test_registration import make_meeting
+
+    meeting_id = make_meeting(app)
+    with app.app_context():
+        from meetings.models import Meeting
+
+        meeting = db.session.get(Meeting, meeting_id)
+        db.session.get(Organisation, people["association"]).name = "Röda\x1bKorset"
+        db.session.commit()
+        register(meeting, db.session.get(Person, people["representative"]), ParticipationMode.ON_SITE,
+                 dietary_needs="Vegan\x0bglutenfri")
+    visitor = app.test_client()
+    register_xlsx = visitor.get("/organisations/export.xlsx")
+    assert register_xlsx.status_code == 200
+    names = [row[0] for row in load_workbook(io.BytesIO(register_xlsx.get_data())).active.values]
+    assert "RödaKorset" in names
+
+    organiser = app.test_client()
+    sign_in_as(organiser, people["admin"])
+    for fmt in ("xlsx", "csv"):
+        download = organiser.get(f"/meetings/{meeting_id}/participants.{fmt}")
+        assert download.status_code == 200, fmt
+    rows = list(load_workbook(io.BytesIO(organiser.get(f"/meetings/{meeting_id}/participants.xlsx")
+                                         .get_data())).active.values)
+    assert "Veganglutenfri" in rows[1]

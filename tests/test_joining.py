@@ -469,7 +469,8 @@ def test_the_last_representative_cannot_be_removed(app, client, people):
 
     post_form(client, path, {"email": "kalle@redcross.example", "name": "Kalle Kassör"})
     with app.app_context():
-        kalle_id = db.session.scalar(select(Membership.id).join(Person).where(Person.email == "kalle@redcross.example"))
+        kalle_id = db.session.scalar(select(Membership.id).join(Membership.person)
+                                     .where(Person.email == "kalle@redcross.example"))
     press(client, path, f"{path}/{kalle_id}/remove")
     with app.app_context():
         assert db.session.get(Membership, kalle_id) is None

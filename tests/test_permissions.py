@@ -50,3 +50,76 @@ def test_only_curators_are_shown_the_approval_queue_in_the_menu(client, people):
         sign_in_as(client, people[role])
         page = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
         assert ('href="/admin/organisations"' in page) is shown, role
+
+
+# --- curators correct entries; they do not enrol themselves --------------------------------
+
+def _add_representative_page(client, organisation_id):
+    from tests.htmlforms import forms
+
+    path = f"/organisations/{organisation_id}/representatives"
+    page = client.get(path)
+    return page, [f for f in forms(page.get_data(as_text=True)) if f.action == path]
+
+
+def _representative_emails(app, organisation_id):
+    from meetings.domain.organisations import representatives_of
+
+    with app.app_context():
+        return sorted(m.person.email for m in representatives_of(db.session.get(Organisation, organisation_id)))
+
+
+def test_an_organiser_of_one_body_cannot_make_themselves_representative_of_another(app, client, people):
+    from tests.conftest import csrf_token, sign_in_as
+
+    with app.app_context():
+        county = Organisation(name="Länsstyrelsen Norrbotten", kind=OrganisationKind.PUBLIC_BODY)
+        db.session.add(county)
+        db.session.commit()
+        county_id = county.id
+    sign_in_as(client, people["organiser"])
+    for target in (people["association"], county_id):
+        page, add_forms = _add_representative_page(client, target)
+        assert page.status_code == 200 and add_forms == []  # they may correct the entry, not enrol
+        token = csrf_token(client.get(f"/organisations/{target}/edit").get_data(as_text=True))
+        attempt = client.post(f"/organisations/{target}/representatives",
+                              data={"csrf_token": token, "name": "Olle", "email": "officer@region.example"})
+        assert attempt.status_code == 403
+    assert _representative_emails(app, people["association"]) == ["rep@redcross.example"]
+    assert _representative_emails(app, county_id) == []
+    # ... and so cannot answer for the association anywhere: no organisation of theirs to choose.
+    with app.app_context():
+        assert not db.session.get(Person, people["organiser"]).represents(
+            db.session.get(Organisation, people["association"]))
+
+
+def test_an_admin_adds_a_representative_and_is_recorded_as_having_done_so(app, client, people, send_mail):
+    from meetings.models import Membership
+    from tests.conftest import sign_in_as
+
+    sign_in_as(client, people["admin"])
+    page, (add,) = _add_representative_page(client, people["association"])
+    response = client.post(add.action, data=add.data(name="Kim Kassör", email="kim@redcross.example"))
+    assert response.status_code == 302
+    assert _representative_emails(app, people["association"]) == ["kim@redcross.example", "rep@redcross.example"]
+    with app.app_context():
+        kim = db.session.scalar(db.select(Membership).join(Membership.person)
+                                .where(Person.email == "kim@redcross.example"))
+        assert kim.added_by_id == people["admin"]
+    sign_in_as(client, people["representative"])
+    shown = client.get(f"/organisations/{people['association']}/representatives",
+                       headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "added by the administrator Ada Admin" in shown
+
+
+def test_a_representative_adds_a_colleague_without_a_record_of_an_outsider(app, client, people, send_mail):
+    from meetings.models import Membership
+    from tests.conftest import sign_in_as
+
+    sign_in_as(client, people["representative"])
+    page, (add,) = _add_representative_page(client, people["association"])
+    assert client.post(add.action, data=add.data(name="Kim", email="kim@redcross.example")).status_code == 302
+    with app.app_context():
+        kim = db.session.scalar(db.select(Membership).join(Membership.person)
+                                .where(Person.email == "kim@redcross.example"))
+        assert kim.added_by_id is None

@@ -15,6 +15,7 @@ from sqlalchemy import delete, select, update
 
 from ..extensions import db
 from ..models import Person, SignInToken, utcnow
+from ..urls import safe_next_path
 from .mail import queue_mail
 
 LINK_LIFETIME = timedelta(minutes=15)
@@ -40,14 +41,6 @@ def normalise_email(address: str) -> str:
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def safe_next_path(next_path: str | None) -> str:
-    """Only paths on this site, so a sign-in link cannot send anyone elsewhere."""
-    if not next_path or not next_path.startswith("/") or next_path.startswith("//") \
-            or "\\" in next_path:
-        return "/"
-    return next_path[:500]
 
 
 def request_sign_in_link(email: str, locale: str, next_path: str | None = None,
@@ -106,9 +99,17 @@ def use_token(token: str, locale: str, now: datetime | None = None) -> tuple[Per
         if not confirm_registration(stored, person):
             db.session.rollback()
             raise SignInError(SignInProblem.UNKNOWN, registration=True)
-    next_path = stored.next_path
+    next_path = safe_next_path(stored.next_path)  # checked again: it may have been stored long ago
     db.session.commit()
     return person, next_path
+
+
+def end_sessions(person: Person) -> None:
+    """Every session of ``person`` ends, on every device and in every copy of its cookie: the
+    generation that each session carries no longer matches. Commits."""
+    db.session.execute(update(Person).where(Person.id == person.id)
+                       .values(session_generation=Person.session_generation + 1))
+    db.session.commit()
 
 
 def purge_spent_tokens(now: datetime | None = None) -> int:

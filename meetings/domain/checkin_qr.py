@@ -11,19 +11,18 @@ import io
 from urllib.parse import urlsplit
 
 import segno
-from flask import current_app, url_for
+from flask import current_app
 
 from ..models import Registration
+from ..urls import public_url
 
 QR_SCALE = 6  # pixels per module: about 250 px wide, easy to scan from a phone screen
 
 
 def check_in_url(registration: Registration) -> str:
     """The public address of the registration's check-in page, also outside a request (a job)."""
-    base_url = current_app.config["BASE_URL"]
-    with current_app.test_request_context("/", base_url=base_url):
-        return url_for("attendance.check_in_code", meeting_id=registration.meeting_id,
-                       code=registration.code, _external=True)
+    return public_url("attendance.check_in_code", meeting_id=registration.meeting_id,
+                      code=registration.code)
 
 
 def qr_code_png(text: str) -> bytes:

@@ -15,7 +15,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import false, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
@@ -42,6 +41,7 @@ from ..models import (
     utcnow,
 )
 from ..models.forum import forum_subject_area
+from ..urls import public_url
 from .interests import queue_forum_news
 from .mail import queue_mail
 
@@ -355,7 +355,7 @@ def request_to_join(forum: Forum, organisation: Organisation, person: Person) ->
     member.decided_at = None
     member.representatives = [ForumRepresentative(forum_id=forum.id, organisation_id=organisation.id,
                                                    person=person)]
-    link = url_for("forums.members", slug=forum.slug, _external=True)
+    link = public_url("forums.members", slug=forum.slug)
     _mail_people("forum_join_requested", _people_of(forum.organiser, MembershipRole.ORGANISER),
                  forum.organiser.contact_email, forum=forum, organisation=organisation, link=link)
     db.session.commit()
@@ -379,7 +379,7 @@ def decide_join_request(forum: Forum, organisation: Organisation, accept: bool) 
     template = "forum_join_accepted" if accept else "forum_join_declined"
     _mail_people(template, _people_of(organisation, MembershipRole.REPRESENTATIVE), organisation.contact_email,
                  forum=forum, organisation=organisation,
-                 link=url_for("forums.detail", slug=forum.slug, _external=True))
+                 link=public_url("forums.detail", slug=forum.slug))
     db.session.commit()
     return member
 
@@ -399,7 +399,7 @@ def add_members(forum: Forum, organisation_ids: Iterable[int]) -> list[Organisat
         select(ForumMember).where(ForumMember.forum_id == forum.id, ForumMember.organisation_id.in_(ids)))}
     now = utcnow()
     added = []
-    link = url_for("forums.detail", slug=forum.slug, _external=True)
+    link = public_url("forums.detail", slug=forum.slug)
     for organisation in sorted(organisations, key=lambda o: swedish_sort_key(o.name)):
         member = existing.get(organisation.id)
         if member is not None and member.status == ForumMemberStatus.MEMBER:

@@ -119,8 +119,9 @@ class Attendee:
     name: str
     email: str
     mode: ParticipationMode
-    dietary_needs: str = ""
-    access_needs: str = ""
+    # None for someone already registered: keep the needs stored (the page did not show them).
+    dietary_needs: str | None = ""
+    access_needs: str | None = ""
     show_name_publicly: bool = False
 
 
@@ -414,8 +415,10 @@ def _store_attendees(meeting: Meeting, invitation: Invitation, attendees: Sequen
         registration = by_email.get(email)
         try:
             if registration is not None:
-                registration.dietary_needs = attendee.dietary_needs.strip()
-                registration.access_needs = attendee.access_needs.strip()
+                if attendee.dietary_needs is not None:
+                    registration.dietary_needs = attendee.dietary_needs.strip()
+                if attendee.access_needs is not None:
+                    registration.access_needs = attendee.access_needs.strip()
                 registration.show_name_publicly = attendee.show_name_publicly
                 if attendee.name.strip() and not registration.person.name:
                     registration.person.name = attendee.name.strip()
@@ -423,8 +426,8 @@ def _store_attendees(meeting: Meeting, invitation: Invitation, attendees: Sequen
                     switch_mode(registration, attendee.mode, now=now, commit=False)
                 continue
             register(meeting, _person_for(attendee, locale), attendee.mode, organisation=invitation.organisation,
-                     invitation=invitation, dietary_needs=attendee.dietary_needs,
-                     access_needs=attendee.access_needs, show_name_publicly=attendee.show_name_publicly,
+                     invitation=invitation, dietary_needs=attendee.dietary_needs or "",
+                     access_needs=attendee.access_needs or "", show_name_publicly=attendee.show_name_publicly,
                      now=now, commit=False)
         except RegistrationRefused as refused:
             raise AnswerRefused(_attendee_message(refused, email), index) from None

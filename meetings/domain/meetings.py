@@ -37,7 +37,7 @@ from ..models import (
 from ..plugins import hook
 from .interests import queue_meeting_news
 from .mail import queue_mail
-from .queries import may_see_online_link
+from .queries import online_link
 from .registration import Refusal, offered_modes, promote_waiting, registration_window_problem
 from .reminders import forget_reminders
 
@@ -363,7 +363,8 @@ def _tell_registrants(meeting: Meeting, template: str, **context) -> int:
     for registration in registrations:
         person = registration.person
         queue_mail(template, person.email, template, locale=person.locale, meeting=meeting,
-                   registration=registration, show_link=may_see_online_link(meeting, person), **context)
+                   registration=registration, show_link=online_link(meeting, person, registration) is not None,
+                   **context)
     return len(registrations)
 
 

@@ -32,8 +32,10 @@ from ..models import (
     search_key,
     utcnow,
 )
+from ..urls import public_url
 from .auth import hash_token, normalise_email
 from .mail import queue_mail
+from .permissions import may_add_representative
 
 # Long enough for a volunteer who reads the association's mail at the weekend.
 REGISTRATION_LINK_LIFETIME = timedelta(hours=48)
@@ -56,6 +58,10 @@ class AlreadyRepresentative(RepresentativeError):
     pass
 
 
+class NotAllowed(RepresentativeError):
+    """The person may not add representatives to this organisation."""
+
+
 class LastRepresentative(RepresentativeError):
     pass
 
@@ -66,8 +72,12 @@ class UmbrellaError(Exception):
 
 # --- duplicates ---------------------------------------------------------------------------
 
+NAME_LENGTH = Organisation.__table__.c.name.type.length
+
 def same_name(name: str, exclude_id: int | None = None) -> Organisation | None:
     """An organisation whose name equals ``name`` ignoring case (å, ä and ö included) and spacing."""
+    if len(name) > NAME_LENGTH:
+        return None  # no stored name is that long; and the database would refuse so long a pattern
     key = search_key(name)
     if not key:
         return None
@@ -173,7 +183,7 @@ def _send_confirmation_link(organisation: Organisation, registrant_name: str, lo
     known = db.session.scalar(select(Person).where(Person.email == organisation.contact_email))
     queue_mail("organisation_confirm_registration", organisation.contact_email,
                "organisation_confirm_registration", locale=(known.locale if known and known.locale else locale),
-               organisation=organisation, link=url_for("auth.confirm", token=token, _external=True),
+               organisation=organisation, link=public_url("auth.confirm", token=token),
                hours=int(REGISTRATION_LINK_LIFETIME.total_seconds() // 3600))
 
 
@@ -198,7 +208,7 @@ def _make_pending(organisation: Organisation, person: Person, registrant_name: s
     if not person.represents(organisation):
         db.session.add(Membership(person=person, organisation=organisation, role=MembershipRole.REPRESENTATIVE))
     db.session.flush()
-    review = url_for("organisation_admin.pending", _external=True)
+    review = public_url("organisation_admin.pending")
     for curator in curators():
         queue_mail("organisation_awaiting_approval", curator.email, "organisation_awaiting_approval",
                    locale=curator.locale, organisation=organisation, link=review)
@@ -250,11 +260,11 @@ def approve_organisation(organisation: Organisation, now: datetime | None = None
         db.session.rollback()
         return False
     db.session.refresh(organisation)
-    link = url_for("organisations.detail", organisation_id=organisation.id, _external=True)
+    link = public_url("organisations.detail", organisation_id=organisation.id)
     for membership in representatives_of(organisation):
         queue_mail("organisation_approved", membership.person.email, "organisation_approved",
                    locale=membership.person.locale, organisation=organisation, link=link,
-                   edit_link=url_for("organisation_admin.edit", organisation_id=organisation.id, _external=True))
+                   edit_link=public_url("organisation_admin.edit", organisation_id=organisation.id))
     db.session.commit()
     return True
 
@@ -270,7 +280,7 @@ def reject_organisation(organisation: Organisation, reason: str = "") -> bool:
     for membership in representatives_of(organisation):
         queue_mail("organisation_rejected", membership.person.email, "organisation_rejected",
                    locale=membership.person.locale, name=name, reason=reason.strip(),
-                   register_link=url_for("organisation_admin.register", _external=True))
+                   register_link=public_url("organisation_admin.register"))
     db.session.execute(delete(SignInToken).where(SignInToken.organisation_id == organisation.id))
     # Members of a rejected "umbrella" simply have none.
     db.session.execute(update(Organisation).where(Organisation.umbrella_id == organisation.id)
@@ -312,8 +322,12 @@ def add_representative(organisation: Organisation, *, email: str, name: str, add
                        title: str = "") -> Membership:
     """Make someone a representative, creating their account if needed, and tell them by e-mail.
 
-    Raises AlreadyRepresentative when the address already acts for the organisation.
+    Raises NotAllowed unless ``added_by`` may (permissions.may_add_representative), and
+    AlreadyRepresentative when the address already acts for the organisation. An admin acting for
+    an organisation not their own is recorded on the membership.
     """
+    if not may_add_representative(added_by, organisation):
+        raise NotAllowed(added_by)
     email = normalise_email(email)
     person = db.session.scalar(select(Person).where(Person.email == email))
     if person is None:
@@ -324,12 +338,13 @@ def add_representative(organisation: Organisation, *, email: str, name: str, add
     elif not person.name and name.strip():
         person.name = name.strip()[:200]
     membership = Membership(person=person, organisation=organisation, role=MembershipRole.REPRESENTATIVE,
-                            title=title.strip()[:120])
+                            title=title.strip()[:120],
+                            added_by=None if added_by.represents(organisation) else added_by)
     db.session.add(membership)
     queue_mail("organisation_representative_added", email, "organisation_representative_added",
                locale=person.locale or added_by.locale, organisation=organisation,
-               added_by=added_by.display_name, sign_in_link=url_for("auth.sign_in", _external=True),
-               page_link=url_for("organisation_admin.edit", organisation_id=organisation.id, _external=True))
+               added_by=added_by.display_name, sign_in_link=public_url("auth.sign_in"),
+               page_link=public_url("organisation_admin.edit", organisation_id=organisation.id))
     try:
         db.session.commit()
     except IntegrityError:  # the same person added twice at once
@@ -390,7 +405,7 @@ def request_umbrella_membership(organisation: Organisation, umbrella: Organisati
         return  # asked already; a second click sends no second mail
     organisation.umbrella = umbrella
     organisation.umbrella_confirmed = False
-    link = url_for("organisation_admin.umbrella", organisation_id=umbrella.id, _external=True)
+    link = public_url("organisation_admin.umbrella", organisation_id=umbrella.id)
     for membership in representatives_of(umbrella):
         queue_mail("organisation_umbrella_request", membership.person.email, "organisation_umbrella_request",
                    locale=membership.person.locale, organisation=organisation, umbrella=umbrella, link=link)
@@ -425,6 +440,6 @@ def answer_umbrella_request(umbrella: Organisation, member: Organisation, *, con
     for membership in representatives_of(member):
         queue_mail("organisation_umbrella_answer", membership.person.email, "organisation_umbrella_answer",
                    locale=membership.person.locale, organisation=member, umbrella=umbrella, confirmed=confirm,
-                   link=url_for("organisation_admin.umbrella", organisation_id=member.id, _external=True))
+                   link=public_url("organisation_admin.umbrella", organisation_id=member.id))
     db.session.commit()
     return True

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Forum, MembershipRole, Organisation, OrganisationStatus, Person
+from ..models import Forum, MembershipRole, Organisation, OrganisationStatus, Person, Registration
 
 # The roles in which a person acts for an organisation. Representative and organiser are
 # memberships (Membership.role); the contact is whoever has the organisation's contact address
@@ -30,9 +30,23 @@ def may_edit_organisation(person: Person | None, organisation: Organisation) -> 
     return person is not None and (curates_register(person) or person.represents(organisation))
 
 
+def may_add_representative(person: Person | None, organisation: Organisation) -> bool:
+    """The organisation's own people add colleagues; of the curators only an admin may (and is
+    recorded as having done so). An organiser corrects entries but never enrols anyone, least of
+    all themselves, as the representative of another organisation."""
+    return person is not None and (person.is_admin or person.represents(organisation))
+
+
 def may_manage_forum(person: Person | None, forum: Forum) -> bool:
     """The forum's organiser (people organising for that public body) and admins."""
     return person is not None and person.organises_for(forum.organiser)
+
+
+def may_see_needs(person: Person | None, registration: Registration) -> bool:
+    """Food and access needs are the registrant's own and the organisers' to see, not those of a
+    colleague who holds the organisation's shared invitation link."""
+    return person is not None and (person.id == registration.person_id
+                                   or may_manage_forum(person, registration.meeting.forum))
 
 
 def may_create_forum(person: Person | None) -> bool:

@@ -89,6 +89,22 @@ def may_see_online_link(meeting: Meeting, person: Person | None) -> bool:
     return mode == ParticipationMode.ONLINE or meeting.online_capacity is None
 
 
+def online_link(meeting: Meeting, person: Person | None, registration: Registration | None = None) -> str | None:
+    """The online link to show ``person``, or None: what every page, e-mail and feed shows.
+
+    ``may_see_online_link`` decides who may see it. What is about one registration (its e-mails, its
+    manage and attendance pages; give ``registration``) carries the link only while that
+    registration is confirmed and taking part online, so a cancelled meeting or registration, or
+    a place on site, never does.
+    """
+    if not may_see_online_link(meeting, person):
+        return None
+    if registration is not None and (registration.status != RegistrationStatus.CONFIRMED
+                                     or registration.mode != ParticipationMode.ONLINE):
+        return None
+    return meeting.online_url
+
+
 def forums_in_order() -> list[Forum]:
     return list(db.session.scalars(
         select(Forum).options(selectinload(Forum.organiser)).order_by(Forum.name)))

@@ -5,6 +5,11 @@ A seat is taken with one conditional UPDATE on the meeting's counter (``confirme
 on PostgreSQL (the row lock makes the second writer re-check the condition) alike. Whoever does
 not get a seat goes on the waiting list in arrival order; a cancellation promotes the first in
 line in the same transaction. One registration per person and meeting is a UNIQUE constraint.
+
+Every change of a registration's state is a conditional claim too: an UPDATE of its row that names
+the status (and mode) it expects, and a seat is kept only when that UPDATE changed one row. So two
+presses at once of "register again", "change to online" or "cancel" change the registration once,
+and the meeting's counters always equal its confirmed rows.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from .sessions import release_session_places
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on a phone
 CODE_LENGTH = 6
+CLAIM_TRIES = 5  # a change re-read after another change of the same registration won
 
 
 class Refusal(StrEnum):
@@ -154,10 +160,36 @@ def _release_seat(meeting_id: int, mode: ParticipationMode) -> None:
         .execution_options(synchronize_session=False))
 
 
+def _lock_meeting(meeting_id: int) -> None:
+    """Take the meeting's row lock (a no-op UPDATE) before any registration's.
+
+    Every change takes its locks in one order: the invitation, the meeting, registrations, then
+    sessions. Taking a seat locks the meeting only when a seat is free; a cancellation or a change
+    of mode, which may change its registration before giving a seat back, takes this lock first,
+    so two of them never wait for each other in a circle (a deadlock on PostgreSQL).
+    """
+    db.session.execute(
+        update(Meeting).where(Meeting.id == meeting_id)
+        .values({Meeting.confirmed_on_site: Meeting.confirmed_on_site, Meeting.updated_at: Meeting.updated_at})
+        .execution_options(synchronize_session=False))
+
+
+def _give_back(meeting_id: int, mode: ParticipationMode, seat_taken: bool, commit: bool) -> None:
+    """Undo a seat taken for a claim that another request won."""
+    if commit:
+        db.session.rollback()
+    elif seat_taken:
+        _release_seat(meeting_id, mode)
+
+
 def _take_organisation_seat(invitation: Invitation | None, meeting_id: int, organisation_id: int | None) -> bool:
     """An invitation may limit how many people an organisation registers."""
     if invitation is None or invitation.seats is None:
         return True
+    # Lock the invitation's row first (a no-op UPDATE), so two people of one organisation
+    # registering at the same moment are counted one after the other and never both take the last seat.
+    db.session.execute(update(Invitation).where(Invitation.id == invitation.id).values(seats=Invitation.seats)
+                       .execution_options(synchronize_session=False))
     same_organisation = Registration.invitation_id == invitation.id
     if organisation_id is not None:
         same_organisation = or_(same_organisation, Registration.organisation_id == organisation_id)
@@ -208,26 +240,41 @@ def register(meeting: Meeting, person: Person, mode: ParticipationMode, *,
 
     confirmed = _take_seat(meeting.id, mode)
     token = secrets.token_urlsafe(24)
-    registration = existing or Registration(meeting_id=meeting.id, person_id=person.id, code=_new_code(meeting.id))
     previous_status = existing.status if existing is not None else None
-    registration.mode = mode
-    registration.status = RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITING
-    registration.waiting_since = None if confirmed else now
-    registration.organisation_id = organisation.id if organisation else None
-    registration.invitation_id = invitation.id if invitation else None
-    registration.dietary_needs = dietary_needs.strip()
-    registration.access_needs = access_needs.strip()
-    registration.show_name_publicly = show_name_publicly
-    registration.manage_token_hash = hash_token(token)
-    registration.cancelled_at = None
-    registration.created_at = registration.created_at or now
-    db.session.add(registration)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        # The same person registered at the same moment from another tab or device.
-        db.session.rollback()
-        raise RegistrationRefused(Refusal.ALREADY_REGISTERED) from None
+    fields = {
+        "mode": mode,
+        "status": RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITING,
+        "waiting_since": None if confirmed else now,
+        "organisation_id": organisation.id if organisation else None,
+        "invitation_id": invitation.id if invitation else None,
+        "dietary_needs": dietary_needs.strip(),
+        "access_needs": access_needs.strip(),
+        "show_name_publicly": show_name_publicly,
+        "manage_token_hash": hash_token(token),
+        "cancelled_at": None,
+    }
+    if existing is not None:
+        # Coming back after a cancellation: the cancelled row is claimed conditionally, so two
+        # presses at once revive it once and the second gives its seat back.
+        claimed = db.session.execute(
+            update(Registration)
+            .where(Registration.id == existing.id, Registration.status == RegistrationStatus.CANCELLED)
+            .values(**fields, updated_at=now).execution_options(synchronize_session=False))
+        if claimed.rowcount != 1:
+            _give_back(meeting.id, mode, confirmed, commit)
+            raise RegistrationRefused(Refusal.ALREADY_REGISTERED)
+        registration = existing
+        db.session.refresh(registration)
+    else:
+        registration = Registration(meeting_id=meeting.id, person_id=person.id, code=_new_code(meeting.id),
+                                    created_at=now, **fields)
+        db.session.add(registration)
+        try:
+            db.session.flush()
+        except IntegrityError:
+            # The same person registered at the same moment from another tab or device.
+            db.session.rollback()
+            raise RegistrationRefused(Refusal.ALREADY_REGISTERED) from None
     if notify:
         _queue_registration_mail(registration, token)
     hook().registration_changed(registration=registration, previous_status=previous_status)
@@ -245,18 +292,25 @@ def cancel(registration: Registration, now: datetime | None = None, commit: bool
     meeting = registration.meeting
     if now >= meeting.starts_at:
         raise RegistrationRefused(Refusal.STARTED)
-    previous = registration.status
-    if previous == RegistrationStatus.CANCELLED:
-        return None
-    # Conditional, so that two clicks on "cancel" release only one seat.
-    result = db.session.execute(
-        update(Registration)
-        .where(Registration.id == registration.id, Registration.status == previous)
-        .values(status=RegistrationStatus.CANCELLED, cancelled_at=now, waiting_since=None)
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    for _ in range(CLAIM_TRIES):
+        previous = registration.status
+        if previous == RegistrationStatus.CANCELLED:
+            return None
+        _lock_meeting(meeting.id)
+        # Conditional, so that two clicks on "cancel" release only one seat.
+        result = db.session.execute(
+            update(Registration)
+            .where(Registration.id == registration.id, Registration.status == previous)
+            .values(status=RegistrationStatus.CANCELLED, cancelled_at=now, waiting_since=None)
+            .execution_options(synchronize_session=False))
+        if result.rowcount == 1:
+            break
+        # Changed meanwhile: cancelled by the other click (done), or promoted from the waiting
+        # list (then cancelled from the new state, giving the seat on).
         if commit:
             db.session.rollback()
+        db.session.refresh(registration)
+    else:
         return None
     promoted = None
     if previous == RegistrationStatus.CONFIRMED:
@@ -283,14 +337,30 @@ def switch_mode(registration: Registration, mode: ParticipationMode, now: dateti
         raise RegistrationRefused(Refusal.STARTED)
     if mode not in offered_modes(meeting):
         raise RegistrationRefused(Refusal.MODE_NOT_OFFERED)
-    if registration.mode == mode or registration.status == RegistrationStatus.CANCELLED:
+    for _ in range(CLAIM_TRIES):
+        if registration.mode == mode or registration.status == RegistrationStatus.CANCELLED:
+            return registration
+        previous_status, old_mode = registration.status, registration.mode
+        _lock_meeting(meeting.id)  # even when no seat is free in the new mode (see _lock_meeting)
+        confirmed = _take_seat(meeting.id, mode)
+        # Conditional on the mode and status read: of two presses at once only one moves the
+        # registration, and only that one keeps the seat it took.
+        claimed = db.session.execute(
+            update(Registration)
+            .where(Registration.id == registration.id, Registration.mode == old_mode,
+                   Registration.status == previous_status)
+            .values(mode=mode, status=RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITING,
+                    waiting_since=None if confirmed else now, updated_at=now)
+            .execution_options(synchronize_session=False))
+        if claimed.rowcount == 1:
+            break
+        # Changed meanwhile: by the same press twice (then it is done), or by a promotion from
+        # the waiting list (then the move is tried again from the new state).
+        _give_back(meeting.id, mode, confirmed, commit)
+        db.session.refresh(registration)
+    else:
         return registration
-    previous_status, old_mode = registration.status, registration.mode
-    confirmed = _take_seat(meeting.id, mode)
-    registration.mode = mode
-    registration.status = RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITING
-    registration.waiting_since = None if confirmed else now
-    db.session.flush()
+    db.session.refresh(registration)
     if previous_status == RegistrationStatus.CONFIRMED:
         _release_seat(meeting.id, old_mode)
         promote_waiting(meeting, old_mode, now)

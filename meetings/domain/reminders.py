@@ -18,13 +18,13 @@ from ..models import (
     Meeting,
     MeetingSession,
     MeetingStatus,
-    ParticipationMode,
     Registration,
     RegistrationStatus,
     SessionChoice,
     utcnow,
 )
 from .mail import queue_mail
+from .queries import online_link
 
 TEMPLATE = "meeting_reminder"
 
@@ -89,7 +89,7 @@ def _remind(registration_id: int, now: datetime) -> bool:
     person = registration.person
     queue_mail(TEMPLATE, person.email, TEMPLATE, locale=person.locale, meeting=meeting,
                registration=registration, sessions=chosen_sessions(registration),
-               online_url=meeting.online_url if registration.mode == ParticipationMode.ONLINE else None)
+               online_url=online_link(meeting, person, registration))
     db.session.commit()
     return True
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length
 
 from ..config import SUPPORTED_LOCALES
 from ..i18n import LANGUAGE_NAMES
+from .base import FlaskForm
 
 
 class SignInForm(FlaskForm):

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     RadioField,
@@ -23,6 +21,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..models import Municipality, Organisation, ParticipationMode, SubjectArea
+from .base import FlaskForm, Form
 from .registration import NEEDS_MAX, mode_choices
 
 MOST_SEATS = 500

@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField, URLField
 from wtforms.fields import DateTimeLocalField
 from wtforms.fields.choices import SelectChoice
@@ -20,8 +19,11 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optio
 
 from ..domain.meetings import MeetingDetails, Problem
 from ..models import Meeting, MeetingFormat, Municipality
+from .base import FlaskForm
 
 INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+# A date outside these is a slip of the keyboard; year 1 cannot even be turned into UTC.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2200
 
 
 def _strip(value):
@@ -53,6 +55,10 @@ class LocalDateTimeField(DateTimeLocalField):
         else:
             self.data = None
             raise ValueError(_l("Enter a date and time like 2027-03-12 13:00."))
+        if not EARLIEST_YEAR <= naive.year <= LATEST_YEAR:
+            self.data = None
+            raise ValueError(_l("Enter a date between the years %(earliest)s and %(latest)s.",
+                                earliest=EARLIEST_YEAR, latest=LATEST_YEAR))
         zone = local_zone()
         moment = naive.replace(tzinfo=zone)
         if moment.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive:

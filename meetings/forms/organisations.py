@@ -6,7 +6,6 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -23,6 +22,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..domain.orgnumber import normalise_org_number
 from ..models import ICNPOGroup, Level, Municipality, OrganisationKind, SubjectArea
+from .base import FlaskForm
 
 DESCRIPTION_LENGTH = 5000
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..domain.sessions import SessionData
 from ..models import MeetingFormat, MeetingSession
+from .base import FlaskForm
 from .meetings import LocalDateTimeField, NumberField
 
 

@@ -20,7 +20,7 @@ from .forum import Forum, ForumMember, ForumRepresentative
 from .meeting import AgendaItem, Meeting
 from .notification import PendingNotification
 from .organisation import Organisation, search_key
-from .outbox import OutboxMessage
+from .outbox import OutboxAttempt, OutboxMessage
 from .person import Membership, Person
 from .reference import Municipality, SubjectArea
 from .registration import Attendance, Invitation, MeetingSession, Registration, SessionChoice
@@ -31,6 +31,6 @@ __all__ = [
     "ParticipationMode", "Registration", "RegistrationStatus", "SessionChoice",
     "Forum", "ForumMember", "ForumMemberStatus", "ForumRepresentative", "ICNPOGroup", "OrganisationStatus",
     "PendingNotification", "search_key", "Level", "Meeting", "MeetingFormat", "MeetingStatus", "Membership",
-    "MembershipRole", "Municipality", "Organisation", "OrganisationKind", "OutboxMessage",
+    "MembershipRole", "Municipality", "Organisation", "OrganisationKind", "OutboxAttempt", "OutboxMessage",
     "ParticipationLevel", "Person", "SignInToken", "SubjectArea", "UTCDateTime", "utcnow",
 ]

@@ -26,9 +26,11 @@ class Person(db.Model):
     is_admin: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Raised on signing out; a session made under an earlier generation no longer counts (see auth.py).
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     memberships: Mapped[list[Membership]] = relationship(
-        back_populates="person", cascade="all, delete-orphan")
+        back_populates="person", cascade="all, delete-orphan", foreign_keys="Membership.person_id")
 
     @property
     def display_name(self) -> str:
@@ -72,6 +74,10 @@ class Membership(db.Model):
     # Representatives choose whether the public register shows their name.
     shown_publicly: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # An admin who made someone a representative of an organisation that is not theirs (None when
+    # the organisation's own people did, or the person joined through its registration).
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
 
-    person: Mapped[Person] = relationship(back_populates="memberships")
+    person: Mapped[Person] = relationship(back_populates="memberships", foreign_keys=[person_id])
+    added_by: Mapped[Person | None] = relationship(foreign_keys=[added_by_id])
     organisation: Mapped[Organisation] = relationship(back_populates="memberships")

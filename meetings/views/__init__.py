@@ -21,12 +21,13 @@ def register(app: Flask) -> None:
         meetings,
         organisation_admin,
         organisations,
+        outbox,
         registrations,
         sessions,
     )
 
     for module in (main, auth, forums, organisations, organisation_admin, interests, meetings, meeting_admin,
-                   registrations, invitations, attendance, sessions, followup):
+                   registrations, invitations, attendance, sessions, outbox, followup):
         app.register_blueprint(module.bp)
     if app.config["DEMO_MODE"]:
         app.register_blueprint(demo.bp)
@@ -54,4 +55,16 @@ def register(app: Flask) -> None:
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             "frame-ancestors 'none'; form-action 'self'")
+        if _private(request):
+            # Personal data, or a page behind a secret link: not kept by the browser or any cache.
+            response.headers.setdefault("Cache-Control", "private, no-store")
         return response
+
+
+# Parts of an address that are secrets: whoever holds the link may see the page.
+SECRET_VIEW_ARGS = ("token", "code")
+
+
+def _private(request) -> bool:
+    """A page for one person: someone is signed in, or the address holds a secret."""
+    return g.get("person") is not None or any(name in (request.view_args or {}) for name in SECRET_VIEW_ARGS)

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from ..auth import login_required
 from ..domain import attendance as domain
 from ..domain.permissions import may_manage_forum
+from ..domain.queries import online_link
 from ..domain.registration import offered_modes, registration_by_manage_token
 from ..exports import table_response
 from ..extensions import db, limiter
@@ -297,8 +298,7 @@ def self_confirm(token: str):
     attendance = domain.attendance_of(registration)
     problem = None if attendance else domain.self_confirm_problem(registration, utcnow())
     meeting = registration.meeting
-    online = registration.status == RegistrationStatus.CONFIRMED and registration.mode == ParticipationMode.ONLINE
     return render_template(
         "attendance/self_confirm.html", meeting=meeting, registration=registration, attendance=attendance,
         form=form, problem=str(domain.CHECK_IN_MESSAGES[problem]) if problem else None, token=token,
-        online_url=meeting.online_url if online and meeting.status.value == "published" else None)
+        online_url=online_link(meeting, registration.person, registration))

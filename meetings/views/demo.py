@@ -10,10 +10,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..auth import sign_in
-from ..domain.auth import safe_next_path
 from ..extensions import db
 from ..forms import EmptyForm
 from ..models import OutboxMessage, Person
+from ..urls import safe_next_path
 
 bp = Blueprint("demo", __name__, url_prefix="/demo")
 

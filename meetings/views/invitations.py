@@ -8,7 +8,7 @@ from flask_babel import ngettext
 
 from ..auth import login_required
 from ..domain import invitations as domain
-from ..domain.permissions import may_manage_forum
+from ..domain.permissions import may_manage_forum, may_see_needs
 from ..domain.registration import offered_modes
 from ..errors import render_error
 from ..extensions import db, limiter
@@ -181,8 +181,8 @@ def answer(token: str):
             form.configure(modes, 1)
             if form.validate_on_submit():
                 try:
-                    domain.answer_invitation(token, form.answer.data == "yes", _attendees(form),
-                                             locale=current_language())
+                    domain.answer_invitation(token, form.answer.data == "yes",
+                                             _attendees(form, _hidden_needs(current)), locale=current_language())
                 except domain.InvitationNotFound:
                     return _not_found()
                 except domain.AnswerRefused as refused:
@@ -199,7 +199,7 @@ def answer(token: str):
         "invitations/answer.html", invitation=invitation, meeting=meeting, answer_form=form, problem=problem,
         registrations=current, show_modes=len(modes) > 1, can_add_rows=len(form.attendees) < _most_rows(invitation),
         description=render_markdown(meeting.description), closes_at=domain.registration_closes(meeting),
-        row_errors=_row_errors(form)), status
+        row_errors=_row_errors(form), needs_hidden=_hidden_needs(current)), status
 
 
 def _most_rows(invitation: Invitation) -> int:
@@ -217,8 +217,9 @@ def _fill_in(form: AnswerForm, invitation: Invitation, current, modes: list[Part
         row.name.data = registration.person.name
         row.email.data = registration.person.email
         row.mode.data = registration.mode.value
-        row.dietary_needs.data = registration.dietary_needs
-        row.access_needs.data = registration.access_needs
+        if may_see_needs(g.person, registration):
+            row.dietary_needs.data = registration.dietary_needs
+            row.access_needs.data = registration.access_needs
         row.show_name_publicly.data = registration.show_name_publicly
     wanted = max(len(current) + (1 if current else 0), min(FIRST_ROWS, _most_rows(invitation)))
     form.configure(modes, min(wanted, _most_rows(invitation)))
@@ -226,11 +227,22 @@ def _fill_in(form: AnswerForm, invitation: Invitation, current, modes: list[Part
         form.attendees[index].form.mode.data = registration.mode.value
 
 
-def _attendees(form: AnswerForm) -> list[domain.Attendee]:
+def _hidden_needs(current) -> set[str]:
+    """The addresses of those registered whose needs this visitor may not see (nor is shown)."""
+    return {r.person.email for r in current if not may_see_needs(g.person, r)}
+
+
+def _attendees(form: AnswerForm, hidden: set[str]) -> list[domain.Attendee]:
     if form.answer.data != "yes":
         return []
+
+    def needs(row, field):
+        typed = field.data or ""
+        # Left empty where the page showed nothing: what the person gave stays.
+        return None if not typed.strip() and (row.email.data or "").strip().lower() in hidden else typed
+
     return [domain.Attendee(name=row.name.data, email=row.email.data, mode=ParticipationMode(row.mode.data),
-                            dietary_needs=row.dietary_needs.data or "", access_needs=row.access_needs.data or "",
+                            dietary_needs=needs(row, row.dietary_needs), access_needs=needs(row, row.access_needs),
                             show_name_publicly=bool(row.show_name_publicly.data))
             for row in form.filled_rows()]
 

@@ -8,15 +8,15 @@ from flask_babel import refresh
 
 from ..auth import login_required
 from ..auth import sign_out as end_session
-from ..domain.auth import safe_next_path
 from ..domain.people import coming_registrations, update_account
 from ..domain.personal_data import erase_person, export_person
 from ..domain.queries import upcoming_public_meetings
 from ..extensions import db
-from ..forms import AccountForm, EraseAccountForm, LanguageForm
+from ..forms import AccountForm, EmptyForm, EraseAccountForm, LanguageForm
 from ..i18n import SESSION_LOCALE_KEY
 from ..models import Forum, Organisation
 from ..plugins import panels
+from ..urls import safe_next_path
 
 bp = Blueprint("main", __name__)
 
@@ -56,8 +56,18 @@ def account():
         flash(_("Your settings were saved."), "success")
         return redirect("/account")
     return render_template("account.html", form=form, erase_form=EraseAccountForm(),
-                           registrations=coming_registrations(g.person),
+                           sign_out_form=EmptyForm(), registrations=coming_registrations(g.person),
                            panels=panels("account_panels", person=g.person))
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    end_session()
+    flash(_("You are signed out on every device and browser."), "success")
+    return redirect(url_for("main.home"))
 
 
 @bp.get("/account/data.json")
@@ -77,7 +87,7 @@ def delete_account():
     if not form.validate_on_submit():
         account_form = AccountForm(obj=g.person)
         account_form.locale.data = g.person.locale or session.get(SESSION_LOCALE_KEY) or "sv"
-        return render_template("account.html", form=account_form, erase_form=form,
+        return render_template("account.html", form=account_form, erase_form=form, sign_out_form=EmptyForm(),
                                registrations=coming_registrations(g.person),
                                panels=panels("account_panels", person=g.person)), 400
     erase_person(g.person)

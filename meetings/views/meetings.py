@@ -44,7 +44,7 @@ def detail(meeting_id: int):
         description=render_markdown(meeting.description),
         access_info=render_markdown(meeting.access_info),
         agenda=[(item, render_markdown(item.description)) for item in meeting.agenda_items],
-        online_url=meeting.online_url if queries.may_see_online_link(meeting, g.person) else None,
+        online_url=queries.online_link(meeting, g.person),
         state=domain.registration_state(meeting),
         registration=registration if registration is not None and registration.is_active else None,
         may_register=may_register(meeting, g.person),
@@ -86,4 +86,4 @@ def my_registration(meeting_id: int):
         may_register_again=registration_window_problem(meeting, utcnow()) is None,
         choose_sessions_url=url_for("sessions.choose", meeting_id=meeting.id)
         if confirmed and meeting.sessions and "sessions.choose" in current_app.view_functions else None,
-        online_url=meeting.online_url if queries.may_see_online_link(meeting, g.person) else None)
+        online_url=queries.online_link(meeting, g.person, registration))

@@ -7,7 +7,7 @@ only read forms, ask whether the person may, and show the result.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import select
@@ -17,6 +17,7 @@ from ..collation import swedish_sort_key
 from ..domain import organisations as domain
 from ..domain.permissions import (
     curates_register,
+    may_add_representative,
     may_answer_for_umbrella,
     may_edit_organisation,
     may_see_organisation,
@@ -236,7 +237,8 @@ def _representatives_page(organisation: Organisation, add_form: RepresentativeFo
     if own is not None and own_form is None:
         own_form = OwnListingForm(obj=own, formdata=None)
     return render_template("organisation_admin/representatives.html", organisation=organisation,
-                           representatives=domain.representatives_of(organisation), form=add_form,
+                           representatives=domain.representatives_of(organisation),
+                           form=add_form if may_add_representative(g.person, organisation) else None,
                            own=own, own_form=own_form, remove_form=EmptyForm())
 
 
@@ -245,6 +247,8 @@ def _representatives_page(organisation: Organisation, add_form: RepresentativeFo
 def representatives(organisation_id: int):
     organisation = _organisation_for_editing(organisation_id)
     form = RepresentativeForm()
+    if request.method == "POST" and not may_add_representative(g.person, organisation):
+        abort(403)
     if form.validate_on_submit():
         try:
             domain.add_representative(organisation, email=form.email.data, name=form.name.data,

@@ -12,6 +12,7 @@ from ..extensions import db
 from ..models import ICNPOGroup, Level, Organisation, OrganisationKind, utcnow
 from ..plugins import panels
 from ..text import render_markdown
+from ..urls import public_url
 
 bp = Blueprint("organisations", __name__)
 
@@ -34,7 +35,7 @@ def export(fmt: str):
         abort(404)
     filters = register.parse_filters(request.args, register.filter_choices())
     headers, rows = register.register_table(
-        filters, lambda organisation: url_for(".detail", organisation_id=organisation.id, _external=True))
+        filters, lambda organisation: public_url("organisations.detail", organisation_id=organisation.id))
     today = to_user_timezone(utcnow()).date().isoformat()
     return table_response(fmt, f"register-{today}", headers, rows, sheet_title=_("Organisations"))
 

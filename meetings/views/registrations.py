@@ -85,5 +85,4 @@ def manage(token: str):
     return render_template("registrations/manage.html", registration=registration, meeting=meeting,
                            mode_form=mode_form, cancel_form=cancel_form,
                            can_change=utcnow() < meeting.starts_at,
-                           online_url=meeting.online_url if registration.status == RegistrationStatus.CONFIRMED
-                           and registration.mode == ParticipationMode.ONLINE else None)
+                           online_url=queries.online_link(meeting, registration.person, registration))

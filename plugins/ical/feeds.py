@@ -280,9 +280,7 @@ def calendar(name: str, description: str, events: Iterable[Event], method: str |
 def render_feed(meetings: list[Meeting], name: str, description: str, language: str,
                 viewer: Person | None = None) -> RenderedFeed:
     with force_locale(babel_locale(language)):
-        events = [meeting_event(m, m.online_url if viewer is not None and m.online_url
-                                and queries.may_see_online_link(m, viewer) else None)
-                  for m in meetings]
+        events = [meeting_event(m, queries.online_link(m, viewer)) for m in meetings]
         body = calendar(name, description, events).to_ical()
     newest = max((m.updated_at for m in meetings), default=None)
     return RenderedFeed(body=body, etag=hashlib.sha256(body).hexdigest()[:32], last_modified=newest)

@@ -29,7 +29,7 @@ def attachment_for(kind: str, meeting: Meeting | None, recipient: str) -> dict |
     if kind == "meeting_moved" and not _is_registered(meeting, person):
         return None
     language = person.locale if person is not None and person.locale else None
-    online_url = meeting.online_url if person is not None and queries.may_see_online_link(meeting, person) else None
+    online_url = queries.online_link(meeting, person)
     with force_locale(babel_locale(language or "sv")):
         event = meeting_event(meeting, online_url)
         attendee = vCalAddress(f"mailto:{recipient}")

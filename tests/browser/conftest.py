@@ -115,6 +115,12 @@ def _seed() -> dict[str, Any]:
         body_text="Hej,\n\nFölj länken för att logga in:\nhttp://127.0.0.1/sign-in/example-token\n",
         body_html="<p>Hej,</p>", attachments=[])
     db.session.add(mail)
+    # Mail the server refused twelve times: listed for the admin on /admin/outbox.
+    db.session.add(OutboxMessage(
+        kind="invitation", recipient="styrelsen@vittangi.example", subject="Inbjudan: Regionalt dialogforum",
+        body_text="Hej", body_html=None, attachments=[], attempts=12, failed_at=now,
+        failing_since=now - timedelta(hours=20),
+        last_error="SMTPRecipientsRefused: {'styrelsen@vittangi.example': (550, b'5.1.1 Mailbox unavailable')}"))
     db.session.commit()
     return {
         "region": region.id, "association": association.id, "umbrella": umbrella.id,

@@ -56,6 +56,7 @@ SCREENS = [
     Screen("sign-in-confirm", lambda ids: f"/sign-in/{ids['token']}"),
     Screen("sign-in-link-problem", lambda ids: "/sign-in/no-such-token", status=404),
     Screen("account", lambda ids: "/account", signed_in_as="Rut Representant"),
+    Screen("unsent-mail-for-admin", lambda ids: "/admin/outbox", signed_in_as="Ada Admin"),
     Screen("not-found", lambda ids: "/no-such-page", status=404),
     Screen("draft-meeting-for-visitor", lambda ids: f"/meetings/{ids['draft']}", status=404),
     Screen("demo-mail", lambda ids: "/demo/mail"),

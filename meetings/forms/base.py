@@ -1,0 +1,72 @@
+"""The base of every form: Flask-WTF's, with the checks every field of its kind needs.
+
+What reaches a form is already free of control characters (``meetings.inputs``). Here, by the
+kind of field and whatever the form declares:
+
+- a one-line text field refuses line breaks (a title with one would break calendar files and
+  e-mail subjects);
+- a whole number, or a choice stored as one, must fit an integer column.
+
+Every form in the core and in built-in plugins derives from ``FlaskForm`` here (a test checks).
+"""
+
+from __future__ import annotations
+
+import wtforms
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm as _FlaskForm
+from wtforms import Field, HiddenField, IntegerField, PasswordField, StringField, TextAreaField
+from wtforms.fields.choices import SelectFieldBase
+from wtforms.validators import StopValidation
+
+from ..inputs import LARGEST_ID
+
+LINE_BREAKS = ("\n", "\r", "\u2028", "\u2029", "\x85")
+
+
+def single_line(form, field: Field) -> None:
+    if isinstance(field.data, str) and any(mark in field.data for mark in LINE_BREAKS):
+        raise StopValidation(_l("Write this on one line."))
+
+
+def fits_a_column(form, field: Field) -> None:
+    values = field.data if isinstance(field.data, list | tuple) else [field.data]
+    if any(isinstance(value, int) and not -LARGEST_ID <= value <= LARGEST_ID for value in values):
+        raise StopValidation(_l("That number is too large."))
+
+
+def _is_single_line(field: Field) -> bool:
+    return isinstance(field, StringField) and not isinstance(field, TextAreaField | HiddenField | PasswordField)
+
+
+def _holds_integers(field: Field) -> bool:
+    return isinstance(field, IntegerField) or (isinstance(field, SelectFieldBase) and field.coerce is int)
+
+
+class CheckedMeta:
+    """Adds the checks above to each field by its kind, when the field is bound to its form."""
+
+    def bind_field(self, form, unbound_field, options):
+        field = super().bind_field(form, unbound_field, options)
+        added = []
+        if _is_single_line(field):
+            added.append(single_line)
+        if _holds_integers(field):
+            added.append(fits_a_column)
+        if added:
+            field.validators = [*added, *field.validators]
+        return field
+
+
+class FlaskForm(_FlaskForm):
+    """Flask-WTF's form (with its CSRF token) and the checks above."""
+
+    class Meta(CheckedMeta):
+        pass
+
+
+class Form(wtforms.Form):
+    """A form without a CSRF token of its own, used inside another (a row of a FieldList)."""
+
+    class Meta(CheckedMeta):
+        pass
