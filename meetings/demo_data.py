@@ -612,7 +612,8 @@ def _load_attendance(meeting: Meeting, rng: random.Random) -> None:
     forum's members are invited, their representatives register and mostly come, and a few people
     from other organisations walk in. The same title always gives the same history."""
     forum = meeting.forum
-    members = [member.organisation for member in forum.members]
+    # Sorted here, not by the database, so that SQLite and PostgreSQL get the same history.
+    members = sorted((member.organisation for member in forum.members), key=lambda o: o.name)
     representatives = {m.organisation_id: m.person for m in db.session.scalars(
         select(Membership).where(Membership.role == REPRESENTATIVE).order_by(Membership.id))}
     invited_at = meeting.starts_at - timedelta(days=21)
@@ -647,9 +648,9 @@ def _load_attendance(meeting: Meeting, rng: random.Random) -> None:
             db.session.add(Attendance(
                 meeting=meeting, registration=registration, person_id=person.id, name=person.name,
                 organisation=organisation, mode=mode, method=method, recorded_at=meeting.starts_at))
-    others = list(db.session.scalars(
-        select(Organisation).where(Organisation.kind == OrganisationKind.CIVIL_SOCIETY).order_by(Organisation.name)))
-    others = [o for o in others if o not in members]
+    others = sorted((o for o in db.session.scalars(
+        select(Organisation).where(Organisation.kind == OrganisationKind.CIVIL_SOCIETY)) if o not in members),
+        key=lambda o: o.name)
     for name in rng.sample(WALK_INS, rng.randint(1, 3)):
         organisation = rng.choice(others) if others else None
         db.session.add(Attendance(
