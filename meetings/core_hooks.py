@@ -16,6 +16,14 @@ from .plugins import NavLink
 
 
 @hookimpl
+def nav_links(person):
+    """The yearly follow-up: the full report for admins and organisers, the public summary for others."""
+    if person is not None and person.is_organiser:
+        return [NavLink(url_for("followup.report"), _("Follow-up"), order=50)]
+    return [NavLink(url_for("followup.summary"), _("Follow-up"), order=50)]
+
+
+@hookimpl
 def meeting_admin_links(meeting, person):
     if not may_manage_forum(person, meeting.forum):
         return None

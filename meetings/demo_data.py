@@ -13,6 +13,8 @@ example.se or example.org.
 
 from __future__ import annotations
 
+import hashlib
+import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -21,8 +23,12 @@ from sqlalchemy import func, select
 
 from .extensions import db
 from .models import (
+    Attendance,
+    CheckInMethod,
     Forum,
     ForumMember,
+    Invitation,
+    InvitationStatus,
     Level,
     Meeting,
     MeetingFormat,
@@ -33,31 +39,18 @@ from .models import (
     Organisation,
     OrganisationKind,
     ParticipationLevel,
+    ParticipationMode,
     Person,
+    Registration,
+    RegistrationStatus,
     SubjectArea,
 )
+from .models.reference import NORRBOTTEN_COUNTY, NORRBOTTEN_MUNICIPALITIES
 
 # The demo's meetings take place in Norrbotten, whatever time zone the site shows.
 LOCAL_TIME_ZONE = ZoneInfo("Europe/Stockholm")
-COUNTY = "Norrbottens län"
-
-# SCB's kommunkoder for the 14 municipalities of Norrbotten.
-MUNICIPALITIES: tuple[tuple[str, str], ...] = (
-    ("2506", "Arjeplog"),
-    ("2505", "Arvidsjaur"),
-    ("2582", "Boden"),
-    ("2523", "Gällivare"),
-    ("2583", "Haparanda"),
-    ("2510", "Jokkmokk"),
-    ("2514", "Kalix"),
-    ("2584", "Kiruna"),
-    ("2580", "Luleå"),
-    ("2521", "Pajala"),
-    ("2581", "Piteå"),
-    ("2560", "Älvsbyn"),
-    ("2513", "Överkalix"),
-    ("2518", "Övertorneå"),
-)
+COUNTY = NORRBOTTEN_COUNTY
+MUNICIPALITIES = NORRBOTTEN_MUNICIPALITIES
 ALL_MUNICIPALITIES = tuple(name for _, name in MUNICIPALITIES)
 
 # The subject areas (sakområden) the report names: code, Swedish, English.
@@ -426,6 +419,44 @@ MEETINGS: tuple[MeetingSpec, ...] = (
 )
 
 
+# Two years of history, so that the yearly follow-up has something to compare: meetings held over
+# the last two years, with invitations, registrations, check-ins, walk-ins and no-shows.
+HISTORY: tuple[MeetingSpec, ...] = (
+    MeetingSpec("lanspartnerskapet", "Länspartnerskapet: vårens möte", -600, time(9, 30), time(12, 0), ON_SITE,
+                "lansstyrelsen", 30, "Lägesbild i länet och Agenda 2030."),
+    MeetingSpec("lanspartnerskapet", "Länspartnerskapet: höstens möte", -450, time(9, 30), time(12, 0), HYBRID,
+                "lansstyrelsen", 30, "Samhällsomvandlingen i Norrbotten och vad den kräver av föreningslivet."),
+    MeetingSpec("lanspartnerskapet", "Länspartnerskapet: beredskap", -300, time(9, 30), time(12, 0), HYBRID,
+                "lansstyrelsen", 30, "Frivilliga resurser i länets krisberedskap."),
+    MeetingSpec("tia-natverket", "Nätverksträff i Kiruna", -520, time(13, 0), time(16, 0), ON_SITE, "kiruna", 40,
+                "Erfarenhetsutbyte om tidiga insatser för asylsökande."),
+    MeetingSpec("tia-natverket", "Digital träff om språkcaféer", -380, time(13, 0), time(15, 0), DIGITAL, None, None,
+                "Vi delar erfarenheter av språkcaféer."),
+    MeetingSpec("regional-tankesmedja-friluftsliv", "Tankesmedja om friluftsliv för unga", -560, time(10, 0),
+                time(16, 0), ON_SITE, "jokkmokk", 60, "Hur når friluftslivet de unga?"),
+    MeetingSpec("lanspensionarsradet", "Rådets vårsammanträde", -640, time(10, 0), time(12, 0), ON_SITE,
+                "regionhuset", 25, "Vårdens tillgänglighet för äldre."),
+    MeetingSpec("lanspensionarsradet", "Rådets höstsammanträde", -420, time(10, 0), time(12, 0), HYBRID,
+                "regionhuset", 25, "Kollektivtrafik och hälsa i glesbygd."),
+    MeetingSpec("lanspensionarsradet", "Rådets decembermöte", -345, time(10, 0), time(12, 0), DIGITAL, None, None,
+                "Budget och planer för nästa år."),
+    MeetingSpec("samrad-nationella-minoriteter", "Samråd i Haparanda", -490, time(13, 0), time(16, 0), ON_SITE,
+                "haparanda", 35, "Meänkieli och finska i offentlig service."),
+    MeetingSpec("jamstalldhetsradet", "Jämställdhetsrådet: lägesbild", -470, time(13, 0), time(15, 0), DIGITAL,
+                None, None, "Lägesbild om mäns våld mot kvinnor."),
+    MeetingSpec("arlig-motesplats", "Mötesplats i Luleå", -620, time(9, 0), time(16, 0), HYBRID, "kulturens-hus",
+                150, "Förra årets stora mötesplats för civilsamhälle och offentlig sektor."),
+    MeetingSpec("regionala-folkbildningsradet", "Folkbildningsrådets årsmöte", -400, time(13, 0), time(15, 0),
+                DIGITAL, None, None, "Folkbildningen i regional utveckling."),
+    MeetingSpec("samtal-pa-residenset", "Samtal om unga och föreningslivet", -330, time(17, 0), time(19, 0),
+                ON_SITE, "residenset", 20, "Hur når vi de unga?"),
+)
+
+# Walk-ins of the history: made-up names, for organisations of the register that are not members.
+WALK_INS = ("Eva Lind", "Nils Backe", "Aili Niemi", "Tore Vinter", "Elin Mäki", "Jonas Kvist", "Hanna Sirkka",
+            "Oskar Lund")
+
+
 def meeting_day(anchor: date, days_from_anchor: int) -> date:
     """A working day near ``anchor + days_from_anchor``, moved away from the anchor so that a past
     meeting stays past and a coming one stays coming: no weekends, no Christmas break, no July."""
@@ -553,7 +584,8 @@ def _load_forums(organisations: dict[str, Organisation],
 
 
 def _load_meetings(forums: dict[str, Forum], municipalities: dict[str, Municipality], today: date) -> None:
-    for number, spec in enumerate(MEETINGS, start=1):
+    numbered = list(enumerate(MEETINGS, start=1)) + list(enumerate(HISTORY, start=len(MEETINGS) + 1))
+    for number, spec in numbered:
         forum = forums[spec.forum]
         exists = db.session.scalar(select(Meeting.id).where(Meeting.forum_id == forum.id,
                                                             Meeting.title == spec.title).limit(1))
@@ -561,11 +593,66 @@ def _load_meetings(forums: dict[str, Forum], municipalities: dict[str, Municipal
             continue
         day = meeting_day(today, spec.days_from_anchor)
         venue = VENUES[spec.venue] if spec.venue else None
-        db.session.add(Meeting(
+        meeting = Meeting(
             forum=forum, title=spec.title, description=spec.description,
             starts_at=local_datetime(day, spec.starts), ends_at=local_datetime(day, spec.ends),
             format=spec.format, status=spec.status, capacity=spec.capacity,
             venue_name=venue.name if venue else "", venue_address=venue.address if venue else "",
             municipality=municipalities[venue.municipality] if venue else None,
             online_url=(f"https://meet.example.org/{spec.forum}-{number}"
-                        if spec.format in (DIGITAL, HYBRID) else None)))
+                        if spec.format in (DIGITAL, HYBRID) else None))
+        db.session.add(meeting)
+        if spec.status == MeetingStatus.PUBLISHED and spec.days_from_anchor < 0:
+            db.session.flush()
+            _load_attendance(meeting, random.Random(spec.title))
+
+
+def _load_attendance(meeting: Meeting, rng: random.Random) -> None:
+    """Invitations, registrations and attendance of a past meeting that has just been added: the
+    forum's members are invited, their representatives register and mostly come, and a few people
+    from other organisations walk in. The same title always gives the same history."""
+    forum = meeting.forum
+    # Sorted here, not by the database, so that SQLite and PostgreSQL get the same history.
+    members = sorted((member.organisation for member in forum.members), key=lambda o: o.name)
+    representatives = {m.organisation_id: m.person for m in db.session.scalars(
+        select(Membership).where(Membership.role == REPRESENTATIVE).order_by(Membership.id))}
+    invited_at = meeting.starts_at - timedelta(days=21)
+    modes = {ON_SITE: (ParticipationMode.ON_SITE,), DIGITAL: (ParticipationMode.ONLINE,),
+             HYBRID: (ParticipationMode.ON_SITE, ParticipationMode.ONLINE)}[meeting.format]
+    seen_people: set[int] = set()
+    for organisation in members:
+        answer = rng.choice((InvitationStatus.YES, InvitationStatus.YES, InvitationStatus.NO, InvitationStatus.SENT))
+        invitation = Invitation(
+            meeting=meeting, organisation=organisation, status=answer, sent_at=invited_at,
+            answered_at=invited_at + timedelta(days=3) if answer in (InvitationStatus.YES, InvitationStatus.NO)
+            else None,
+            token_hash=hashlib.sha256(f"demo-invitation-{meeting.id}-{organisation.id}".encode()).hexdigest())
+        db.session.add(invitation)
+        person = representatives.get(organisation.id)
+        if answer != InvitationStatus.YES or person is None or person.id in seen_people:
+            continue
+        seen_people.add(person.id)
+        mode = rng.choice(modes)
+        registration = Registration(
+            meeting=meeting, person=person, organisation=organisation, invitation=invitation, mode=mode,
+            status=RegistrationStatus.CONFIRMED, code=f"D{meeting.id:04d}{person.id:03d}"[:12],
+            manage_token_hash=hashlib.sha256(f"demo-registration-{meeting.id}-{person.id}".encode()).hexdigest(),
+            created_at=invited_at + timedelta(days=4))
+        db.session.add(registration)
+        if mode == ParticipationMode.ON_SITE:
+            meeting.confirmed_on_site += 1
+        else:
+            meeting.confirmed_online += 1
+        if rng.random() < 0.75:  # the rest did not come
+            method = CheckInMethod.SELF if mode == ParticipationMode.ONLINE else CheckInMethod.LIST
+            db.session.add(Attendance(
+                meeting=meeting, registration=registration, person_id=person.id, name=person.name,
+                organisation=organisation, mode=mode, method=method, recorded_at=meeting.starts_at))
+    others = sorted((o for o in db.session.scalars(
+        select(Organisation).where(Organisation.kind == OrganisationKind.CIVIL_SOCIETY)) if o not in members),
+        key=lambda o: o.name)
+    for name in rng.sample(WALK_INS, rng.randint(1, 3)):
+        organisation = rng.choice(others) if others else None
+        db.session.add(Attendance(
+            meeting=meeting, name=name, organisation=organisation, mode=modes[0], method=CheckInMethod.WALK_IN,
+            recorded_at=meeting.starts_at))

@@ -101,3 +101,36 @@ def _xlsx(headers: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title: st
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def workbook_response(filename: str, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> Response:
+    """A download ``filename.xlsx`` with one sheet per ``(title, headers, rows)``; titles are cut to
+    Excel's 31 characters and made unique."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    used: set[str] = set()
+    for title, headers, rows in sheets:
+        name = "".join(ch for ch in str(title) if ch not in "[]:*?/\\")[:31] or "Data"
+        number = 2
+        while name.lower() in used:
+            suffix = f" {number}"
+            name = name[:31 - len(suffix)] + suffix
+            number += 1
+        used.add(name.lower())
+        sheet = workbook.create_sheet(name)
+        sheet.append([_safe_text(str(h)) for h in headers])
+        widths = [len(str(h)) for h in headers]
+        for row in rows:
+            values = [_safe_text(_plain(v)) for v in row]
+            sheet.append(values)
+            widths = [max(w, min(len(str(v)) if v is not None else 0, 60))
+                      for w, v in zip(widths, values, strict=False)]
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width + 2
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = Response(buffer.getvalue(), mimetype=XLSX_MIME)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -283,6 +283,10 @@ def followup_sections(year, forum_ids):
     ``year``. ``forum_ids`` limits the report to those forums (an organiser's report of their own
     forums), or is None for every forum. A section holds aggregate figures only, never a person:
     ``figures`` maps a label to a number, in the order the report shows them; the report sets
-    each figure beside last year's by calling the hook for ``year - 1`` too.
-    Not called yet: the yearly follow-up report that calls it is still to come.
+    each figure beside last year's by calling the hook for ``year - 1`` too, and pairs the two
+    years' sections by ``heading`` (keep headings the same from year to year; a label missing
+    last year is shown as "–"). ``html`` is ``markupsafe.Markup``, shown as it is on the page and
+    in the PDF for the committee; ``figures`` also go into the XLSX and CSV files. The public
+    summary does not show plugin sections. A plugin that raises is logged and its section is
+    replaced by a short note; the rest of the report is made as usual.
     """

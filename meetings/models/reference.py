@@ -41,3 +41,24 @@ class Municipality(db.Model):
 
     def __repr__(self) -> str:
         return f"<Municipality {self.name}>"
+
+
+# SCB's kommunkoder for the 14 municipalities of Norrbotten, the county the service was made for.
+# The demo loads them; the yearly follow-up lists each of them, zeros included.
+NORRBOTTEN_COUNTY = "Norrbottens län"
+NORRBOTTEN_MUNICIPALITIES: tuple[tuple[str, str], ...] = (
+    ("2506", "Arjeplog"),
+    ("2505", "Arvidsjaur"),
+    ("2582", "Boden"),
+    ("2523", "Gällivare"),
+    ("2583", "Haparanda"),
+    ("2510", "Jokkmokk"),
+    ("2514", "Kalix"),
+    ("2584", "Kiruna"),
+    ("2580", "Luleå"),
+    ("2521", "Pajala"),
+    ("2581", "Piteå"),
+    ("2560", "Älvsbyn"),
+    ("2513", "Överkalix"),
+    ("2518", "Övertorneå"),
+)

@@ -12,6 +12,7 @@ def register(app: Flask) -> None:
         attendance,
         auth,
         demo,
+        followup,
         forums,
         interests,
         invitations,
@@ -26,7 +27,7 @@ def register(app: Flask) -> None:
     )
 
     for module in (main, auth, forums, organisations, organisation_admin, interests, meetings, meeting_admin,
-                   registrations, invitations, attendance, sessions, outbox):
+                   registrations, invitations, attendance, sessions, outbox, followup):
         app.register_blueprint(module.bp)
     if app.config["DEMO_MODE"]:
         app.register_blueprint(demo.bp)
