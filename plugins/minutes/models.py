@@ -60,7 +60,7 @@ class Protocol(db.Model):
     forum: Mapped[api.Forum] = relationship()
     secretary: Mapped[api.Person | None] = relationship()
     signers: Mapped[list[Signer]] = relationship(back_populates="protocol", cascade="all, delete-orphan",
-                                                 order_by="(Signer.role, Signer.id)")
+                                                 order_by="Signer.id")
     attendees: Mapped[list[Attendee]] = relationship(back_populates="protocol", cascade="all, delete-orphan",
                                                      order_by="Attendee.name")
     paragraphs: Mapped[list[Paragraph]] = relationship(back_populates="protocol", cascade="all, delete-orphan",

@@ -97,7 +97,7 @@ def may_read(person: api.Person | None, protocol: Protocol) -> bool:
     """Published minutes are public where the meeting is; drafts only for those who run it and its signers."""
     if may_edit(person, protocol):
         return True
-    if protocol.status == PUBLISHED:
+    if protocol.published_at is not None:  # once published, also while a correction is made
         return api.may_see_meeting(person, protocol.meeting)
     return is_signer(person, protocol)
 
@@ -350,10 +350,9 @@ def approve(protocol: Protocol, person: api.Person | None) -> Signer:
         raise MinutesError(_("You have already approved these minutes."))
     signer.approved_at = api.utcnow()
     if all(s.approved_at is not None for s in protocol.signers):
-        protocol.status = APPROVED
+        # A correction of published minutes is published as soon as it is approved.
+        protocol.status = PUBLISHED if protocol.published_at is not None else APPROVED
         protocol.approved_at = signer.approved_at
-        for paragraph in protocol.paragraphs:
-            paragraph.immediate = paragraph.immediate or False
         if protocol.revisions and protocol.revisions[-1].approved_at is None:
             revision = protocol.revisions[-1]
             revision.after_text = protocol_text(protocol)

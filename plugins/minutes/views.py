@@ -371,6 +371,9 @@ def show(protocol_id):
 @bp.get("/minutes/<int:protocol_id>/protocol.pdf")
 def download(protocol_id):
     protocol = _readable(protocol_id)
+    person = api.current_person()
+    if protocol.status != "published" and not (rules.may_edit(person, protocol) or rules.is_signer(person, protocol)):
+        abort(404)  # published minutes being corrected: the draft of the correction is not public
     response = Response(pdf.render(protocol), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="protokoll-{protocol.meeting.forum.slug}.pdf"'
     return response
