@@ -112,6 +112,13 @@ def erase_person(person):
 
 
 @hookimpl
+def demo_data(app):
+    from . import demo
+
+    return demo.load(app)
+
+
+@hookimpl
 def followup_sections(year, forum_ids):
     figures = rules.followup_figures(year, forum_ids)
     labelled = {

@@ -77,9 +77,14 @@ def reserve_numbers(forum_id: int, year: int, count: int) -> list[int]:
     raise RuntimeError("could not number the paragraphs")  # pragma: no cover
 
 
+def _local(moment: datetime) -> datetime:
+    """A time in the site's time zone, also outside a request (jobs, commands)."""
+    return moment.astimezone(ZoneInfo(current_app.config["TIME_ZONE"]))
+
+
 def meeting_year(meeting: api.Meeting) -> int:
     """The calendar year of the meeting where it is held (the site's time zone)."""
-    return meeting.starts_at.astimezone(ZoneInfo(current_app.config["TIME_ZONE"])).year
+    return _local(meeting.starts_at).year
 
 
 # --- Reading --------------------------------------------------------------------------------
@@ -357,8 +362,8 @@ def approve(protocol: Protocol, person: api.Person | None) -> Signer:
             revision = protocol.revisions[-1]
             revision.after_text = protocol_text(protocol)
             revision.approved_at = signer.approved_at
-            revision.approved_by = "\n".join(
-                f"{s.name} ({api.local_time(s.approved_at):%Y-%m-%d %H:%M})" for s in protocol.signers)
+            revision.approved_by = "\n".join(f"{s.name} ({_local(s.approved_at):%Y-%m-%d %H:%M})"
+                                              for s in protocol.signers)
     db.session.flush()
     return signer
 
@@ -515,7 +520,7 @@ def send_reminders(now: datetime, approval_days: int, action_days: int) -> int:
                 api.queue_mail("minutes", "approval_reminder", signer.person.email, signer.person.locale,
                                domain=_domain(), meeting=protocol.meeting, protocol=protocol, signer=signer)
                 sent += 1
-    today = now.astimezone(ZoneInfo(current_app.config["TIME_ZONE"])).date()
+    today = _local(now).date()
     due = db.session.scalars(select(Action).where(Action.done_at.is_(None), Action.reminded_at.is_(None),
                                                   Action.due.is_not(None),
                                                   Action.due <= today + timedelta(days=action_days)))
