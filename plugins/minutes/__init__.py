@@ -48,6 +48,8 @@ def plugin_settings():
 
 @hookimpl
 def meeting_admin_links(meeting, person):
+    if not api.manages_meeting(person, meeting):
+        return None
     return [api.NavLink(url_for("minutes.manage", meeting_id=meeting.id), _("Minutes"), order=80)]
 
 

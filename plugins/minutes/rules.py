@@ -41,7 +41,12 @@ db = api.db
 
 
 class MinutesError(Exception):
-    """A change the rules refuse, with a message for the person who tried it."""
+    """A change the rules refuse, with a message for the person who tried it and, where the message
+    belongs beside one field of a form, that field's name."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class StaleVersion(MinutesError):
@@ -208,9 +213,9 @@ def save_header(protocol: Protocol, header: Header, version: int | None) -> None
     _check_version(protocol, version)
     people = [header.chair, *header.adjusters]
     if not 1 <= len(header.adjusters) <= 2:
-        raise MinutesError(_("Name one or two justerare."))
+        raise MinutesError(_("Name one or two justerare."), field="adjuster1")
     if len({p.id for p in people}) != len(people):
-        raise MinutesError(_("The chair and the justerare must be different people."))
+        raise MinutesError(_("The chair and the justerare must be different people."), field="adjuster1")
     protocol.place = header.place.strip()
     protocol.secretary_id = header.secretary.id if header.secretary else None
     protocol.secretary_name = header.secretary.display_name if header.secretary else ""
@@ -546,7 +551,7 @@ def send_reminders(now: datetime, approval_days: int, action_days: int) -> int:
 
 
 def followup_figures(year: int, forum_ids: list[int] | None) -> dict[str, float | int]:
-    protocols = [p for p in db.session.scalars(select(Protocol).where(Protocol.status == PUBLISHED))
+    protocols = [p for p in db.session.scalars(select(Protocol).where(Protocol.published_at.is_not(None)))
                  if meeting_year(p.meeting) == year and (forum_ids is None or p.forum_id in forum_ids)]
     paragraphs = [q for p in protocols for q in p.paragraphs]
     actions = [a for q in paragraphs for a in q.actions]

@@ -119,8 +119,8 @@ def details(meeting):
             return redirect(url_for("minutes.manage", meeting_id=meeting.id))
         except rules.MinutesError as error:
             db.session.rollback()
-            target = form.adjuster2 if "different" in str(error) or "olika" in str(error) else form.chair
-            target.errors = [*target.errors, str(error)] if isinstance(target.errors, list) else [str(error)]
+            target = form[error.field] if error.field in form else form.chair
+            target.errors = [*target.errors, str(error)]
     return _render("details.html", meeting=meeting, protocol=protocol, form=form)
 
 
@@ -398,10 +398,7 @@ def approve(protocol_id):
 @bp.post("/minutes/<int:protocol_id>/paragraphs/<int:paragraph_id>/approve")
 @api.login_required
 def approve_paragraph(protocol_id, paragraph_id):
-    protocol = rules.get_protocol(protocol_id)
-    if protocol is None or not (rules.is_signer(api.current_person(), protocol)
-                                or rules.may_read(api.current_person(), protocol)):
-        abort(404)
+    protocol = _readable(protocol_id)
     paragraph = _paragraph_or_404(protocol, paragraph_id)
     if not ButtonForm().validate_on_submit():
         abort(400)

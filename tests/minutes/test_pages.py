@@ -43,7 +43,9 @@ def test_chair_and_justerare_must_be_different_people(app, client, world):
                            headers={"Accept-Language": "en"})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "The chair and the justerare must be different people." in page
+    # beside the field, and in the summary at the top
+    assert '<p class="error" id="adjuster1-error">The chair and the justerare must be different people.</p>' in page
+    assert page.count("The chair and the justerare must be different people.") == 2
 
 
 def test_markdown_in_a_discussion_cannot_inject_script_or_style(app, client, world):
