@@ -119,7 +119,7 @@ def details(meeting):
             return redirect(url_for("minutes.manage", meeting_id=meeting.id))
         except rules.MinutesError as error:
             db.session.rollback()
-            target = form[error.field] if error.field in form else form.chair
+            target = next((f for f in form if f.name == error.field), form.chair)
             target.errors = [*target.errors, str(error)]
     return _render("details.html", meeting=meeting, protocol=protocol, form=form)
 
