@@ -447,9 +447,14 @@ def changes(revision: Revision) -> list[tuple[str, str]]:
 # --- Extracts -------------------------------------------------------------------------------
 
 
+def extractable(protocol: Protocol) -> list[Paragraph]:
+    """Paragraphs that may go out as an extract: those of approved minutes, or approved at the meeting."""
+    return [p for p in protocol.paragraphs if protocol.is_locked or p.immediate_approved_at is not None]
+
+
 def send_extract(protocol: Protocol, paragraphs: list[Paragraph], people: list[api.Person],
                  organisations: list[api.Organisation], pdf: bytes, sender: api.Person | None) -> Extract:
-    if protocol.status not in (APPROVED, PUBLISHED) and not all(p.immediate_approved_at for p in paragraphs):
+    if any(p not in extractable(protocol) for p in paragraphs):
         raise MinutesError(_("Only approved paragraphs can be sent as an extract."))
     if not paragraphs:
         raise MinutesError(_("Choose at least one paragraph."))

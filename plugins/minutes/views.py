@@ -74,7 +74,7 @@ def _who_choices(protocol) -> list[tuple[str, str]]:
 def manage(meeting):
     protocol = rules.protocol_of(meeting)
     return _render("manage.html", meeting=meeting, protocol=protocol, button=ButtonForm(),
-                   new_paragraph=NewParagraphForm(), correction=CorrectionForm())
+                   new_paragraph=NewParagraphForm(), correction=CorrectionForm(), rules=rules)
 
 
 @bp.post("/meetings/<int:meeting_id>/minutes/start")
@@ -170,7 +170,7 @@ def add_paragraph(meeting):
             db.session.rollback()
             form.title.errors = [str(error)]
     return _render("manage.html", meeting=meeting, protocol=protocol, button=ButtonForm(), new_paragraph=form,
-                   correction=CorrectionForm()), 422
+                   correction=CorrectionForm(), rules=rules), 422
 
 
 def _paragraph_or_404(protocol, paragraph_id: int) -> Paragraph:
@@ -296,7 +296,7 @@ def correct(meeting):
             db.session.rollback()
             form.reason.errors = [str(error)]
     return _render("manage.html", meeting=meeting, protocol=protocol, button=ButtonForm(),
-                   new_paragraph=NewParagraphForm(), correction=form), 422
+                   new_paragraph=NewParagraphForm(), correction=form, rules=rules), 422
 
 
 @bp.route("/meetings/<int:meeting_id>/minutes/extract", methods=["GET", "POST"])
@@ -312,7 +312,7 @@ def extract(meeting):
         if not form.validate_on_submit():
             abort(400)
         chosen = {key: {int(v) for v in request.form.getlist(key) if v.isdigit()} for key in chosen}
-        paragraphs = [p for p in protocol.paragraphs if p.id in chosen["paragraphs"]]
+        paragraphs = [p for p in rules.extractable(protocol) if p.id in chosen["paragraphs"]]
         if not paragraphs:
             errors["paragraphs"] = _("Choose at least one paragraph.")
         recipients = [p for p in people if p.id in chosen["people"]]
@@ -329,7 +329,8 @@ def extract(meeting):
             except rules.MinutesError as error:
                 db.session.rollback()
                 errors["recipients"] = str(error)
-    return _render("extract.html", meeting=meeting, protocol=protocol, people=people, organisations=organisations,
+    return _render("extract.html", meeting=meeting, protocol=protocol, paragraphs=rules.extractable(protocol),
+                   people=people, organisations=organisations,
                    errors=errors, chosen=chosen, form=form), (422 if errors else 200)
 
 

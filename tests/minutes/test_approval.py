@@ -112,6 +112,10 @@ def test_a_paragraph_approved_at_the_meeting_is_locked_at_once(app, client, worl
     sign_in(client, world["organiser"])
     page = client.get(f"/minutes/{protocol_id}", headers=EN).get_data(as_text=True)
     assert "Approved at once at the meeting (omedelbar justering)" in page
+    # The paragraph can go out as an extract before the rest of the minutes is approved.
+    extract = client.get(flows.manage_url(world) + "/extract").get_data(as_text=True)
+    assert f'value="{paragraph}"' in extract
+    assert extract.count('name="paragraphs"') == 1
     with app.test_request_context(headers=EN):
         protocol = rules.get_protocol(protocol_id)
         text = rules.ParagraphText("Ändrad", "", "", "", True, [])
