@@ -130,3 +130,38 @@ def test_an_organiser_edits_a_paragraph_without_javascript(new_page, site):
     page.get_by_role("button", name="Save paragraph").click()
     page.wait_for_load_state()
     assert "was saved" in page.locator(".messages").inner_text()
+
+
+def details_with_an_error(page) -> None:
+    page.locator("#chair").select_option(label="Karin Ordförande")
+    page.locator("#adjuster1").select_option(label="Karin Ordförande")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("#adjuster1-error").count() == 1, "the error is not beside the field"
+
+
+def extract_with_an_error(page) -> None:
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("#paragraphs-error").count() == 1
+
+
+def correction_without_a_reason(page) -> None:
+    page.locator("form[action$='/correct'] button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator(".error-summary").count() == 1
+
+
+ERROR_STATES = {
+    details_with_an_error: lambda ids: f"/meetings/{ids['draft_meeting']}/minutes/details",
+    extract_with_an_error: lambda ids: f"/meetings/{ids['meeting']}/minutes/extract",
+    correction_without_a_reason: lambda ids: f"/meetings/{ids['meeting']}/minutes",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("state", list(ERROR_STATES), ids=lambda state: state.__name__)
+def test_errors_are_explained_accessibly(new_page, site, state, language):
+    page = open_checked(new_page, site, site(ERROR_STATES[state](site.ids)), language,
+                        signed_in_as="Olle Organisatör", then=state)
+    assert_accessible(page, f"{state.__name__} in {language}")
