@@ -129,3 +129,21 @@ def _paragraph_ids(app, world):
     with app.app_context():
         return [p.id for p in flows.protocol(world).paragraphs]
 
+
+
+def test_a_stale_present_list_is_refused_and_what_was_typed_stays(app, client, world):
+    flows.start(client, world)
+    from meetings.testing import page_forms
+
+    page_url = flows.manage_url(world) + "/present"
+    stale = dict(next(f for f in page_forms(client.get(page_url).get_data(as_text=True))
+                      if "version" in f.names()).fields())
+    assert submit_form(client, page_url, {"name-new": "Första sparningen"}).status_code == 302
+    stale["name-new"] = "Sara Sameby"
+    response = client.post(page_url, data=stale, headers={"Accept-Language": "en"})
+    page = response.get_data(as_text=True)
+    assert "Someone else saved these minutes after you opened them" in page
+    assert 'value="Sara Sameby"' in page
+    with app.app_context():
+        names = {a.name for a in flows.protocol(world).attendees}
+    assert "Första sparningen" in names and "Sara Sameby" not in names
