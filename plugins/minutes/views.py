@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from sqlalchemy.exc import IntegrityError
 
 from meetings import api
 
@@ -81,9 +82,12 @@ def manage(meeting):
 @api.permission_required(api.manages_meeting)
 def start(meeting):
     if ButtonForm().validate_on_submit():
-        rules.start_minutes(meeting, api.current_person())
-        db.session.commit()
-        flash(_("The minutes were started from the agenda and the attendance."), "success")
+        try:
+            rules.start_minutes(meeting, api.current_person())
+            db.session.commit()
+            flash(_("The minutes were started from the agenda and the attendance."), "success")
+        except IntegrityError:  # another organiser started them at the same moment: theirs stand
+            db.session.rollback()
     return redirect(url_for("minutes.manage", meeting_id=meeting.id))
 
 

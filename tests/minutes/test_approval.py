@@ -174,3 +174,14 @@ def test_signers_are_reminded_when_minutes_are_not_approved_in_time(app, client,
         assert rules.send_reminders(utcnow() + timedelta(days=9), 7, 3) == 0   # once
     reminded = sorted(m["To"] for m in send_mail()[before:])
     assert reminded == ["bo@example.org", "karin@example.org"]
+
+
+def test_the_reminder_job_is_registered_for_the_worker(app):
+    from meetings.scheduler import build_scheduler
+
+    scheduler = build_scheduler(app, blocking=False)
+    try:
+        assert scheduler.get_job("minutes_reminders") is not None
+    finally:
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
