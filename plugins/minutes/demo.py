@@ -60,6 +60,10 @@ def _fill(meeting, corrected: bool, approved: bool) -> bool:
                                      due=date.today() + timedelta(days=30)))
     db.session.flush()
     if not approved:
+        # The draft's last paragraph was approved at once at the meeting (omedelbar justering).
+        last.immediate = True
+        for signer in protocol.signers:
+            rules.approve_paragraph(last, api.get_person(signer.person_id))
         return True
     _approve(protocol)
     rules.publish(protocol)

@@ -34,6 +34,7 @@ def test_the_demo_has_published_corrected_and_draft_minutes(make_app, keep_loggi
         corrected = protocols[1]
         assert corrected.revisions[0].approved_by.count("\n") == len(corrected.signers) - 1
         assert all(len(p.signers) == 3 for p in protocols)
+        assert protocols[2].paragraphs[-1].immediate_approved_at is not None   # omedelbar justering
         first_numbers = [q.number for q in protocols[0].paragraphs]
         assert first_numbers[0] == 1 and first_numbers == list(range(1, len(first_numbers) + 1))
         published = protocols[0].id
