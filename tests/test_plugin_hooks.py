@@ -224,7 +224,8 @@ def test_the_plugins_command_lists_the_settings_with_their_values(make_app, monk
     assert "    how often it says it" in lines
     assert "EXTRAS_STYLE (extras, plain|fancy, default 'plain'): 'plain'" in lines
 
-    bare = make_app(plugins=[]).test_cli_runner().invoke(args=["meetings", "plugins", "--settings"])
+    bare = make_app(plugins=[], MEETINGS_PLUGINS=())
+    bare = bare.test_cli_runner().invoke(args=["meetings", "plugins", "--settings"])
     assert bare.output == "No enabled plugin has settings.\n"
 
 
