@@ -52,7 +52,15 @@ from .models import (
     UTCDateTime,
     utcnow,
 )
-from .plugins import NavLink, Panel, ReportSection, Setting, _template_gettext, render_plugin_template
+from .plugins import (
+    NavLink,
+    Panel,
+    ReportSection,
+    Setting,
+    _template_gettext,
+    render_plugin_template,
+    translation_domain,
+)
 from .text import render_markdown
 from .urls import public_url
 
@@ -69,7 +77,7 @@ __all__ = [
     # Mail and links
     "queue_mail", "public_url",
     # Pages, downloads, text and time
-    "render_plugin_template", "table_download", "local_time", "render_markdown", "utcnow",
+    "render_plugin_template", "translation_domain", "table_download", "local_time", "render_markdown", "utcnow",
     # Objects a hook returns
     "NavLink", "Panel", "ReportSection", "Setting",
     # The database and the data model
