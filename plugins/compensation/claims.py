@@ -39,9 +39,12 @@ class ClaimError(ValueError):
     """A step that the rules refuse; ``message`` is translated, ``field`` names the form field."""
 
     def __init__(self, message, field: str | None = None):
-        super().__init__(str(message))
+        super().__init__(message)
         self.message = message
         self.field = field
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 # --- Rules ------------------------------------------------------------------------------------------

@@ -147,7 +147,7 @@ def test_a_returned_claim_is_changed_and_sent_again_a_rejected_one_stays(app, cl
     mine = client.get(world.claim_page).get_data(as_text=True)
     assert "Avslagen" in mine and "Dubbel ansökan" in mine and "/expenses" not in mine
     assert any("Dubbel ansökan" in text_part(m) for m in new_mail(send_mail))
-    assert "Godkänn 750,00" not in organiser.get(page).get_data(as_text=True).replace("\u00a0", " ")
+    assert 'name="approve"' not in organiser.get(page).get_data(as_text=True)
 
 
 def test_a_receipt_is_checked_by_its_content_and_a_refused_one_leaves_no_file(client, world, receipt_dir):
