@@ -105,7 +105,8 @@ def test_the_calendar_plugins_table_comes_from_its_own_branch(make_app):
     assert "ical_feed_token" in table_names(with_calendar)
     # One row per branch; the calendar's row also stands for the core revision it depends on.
     assert "ical_0001" in recorded_versions(with_calendar)
-    assert recorded_versions(with_calendar) - {"ical_0001"} <= {core_head}
+    # (Other built-in plugins' branches have rows of their own; core revisions start with a digit.)
+    assert {v for v in recorded_versions(with_calendar) if v[0].isdigit()} <= {core_head}
     assert differences(with_calendar) == []
 
 
