@@ -192,7 +192,8 @@ def set_attendees(claim: Claim, attendance_ids: list[int], by: api.Person, *, lo
     db.session.flush()
     for attendance_id in attendance_ids:
         attendance = present[attendance_id]
-        claim.attendees.append(ClaimAttendee(attendance_id=attendance.id, name=attendance.name,
+        claim.attendees.append(ClaimAttendee(attendance_id=attendance.id, person_id=attendance.person_id,
+                                             name=attendance.name,
                                              online=attendance.mode == api.ParticipationMode.ONLINE))
     if log:
         record(claim, by, "attendees", old, ", ".join(present[i].name for i in attendance_ids))

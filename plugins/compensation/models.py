@@ -122,6 +122,7 @@ class ClaimAttendee(api.db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("compensation_claim.id", ondelete="CASCADE"), index=True)
     attendance_id: Mapped[int | None] = mapped_column(Integer, index=True)  # the core's Attendance, read via the API
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     online: Mapped[bool] = mapped_column(Boolean, default=False)
 

@@ -30,9 +30,7 @@ def check_in_undone(attendance) -> None:
 
 def export(person) -> dict | None:
     made = db.session.scalars(select(Claim).where(Claim.claimant_id == person.id).order_by(Claim.id)).all()
-    attendance_ids = [a.id for a in api.attendance_of_person(person)]
-    named = db.session.scalars(select(ClaimAttendee).where(ClaimAttendee.attendance_id.in_(attendance_ids))).all() \
-        if attendance_ids else []
+    named = db.session.scalars(select(ClaimAttendee).where(ClaimAttendee.person_id == person.id)).all()
     events = db.session.scalars(select(ClaimEvent).where(ClaimEvent.person_id == person.id)
                                 .order_by(ClaimEvent.id)).all()
     if not made and not named and not events:
@@ -56,10 +54,8 @@ def erase(person) -> None:
             db.session.delete(claim)
         else:
             claim.claimant_id, claim.claimant_name = None, REMOVED
-    attendance_ids = [a.id for a in api.attendance_of_person(person)]
-    if attendance_ids:
-        for row in db.session.scalars(select(ClaimAttendee).where(ClaimAttendee.attendance_id.in_(attendance_ids))):
-            row.name, row.attendance_id = REMOVED, None
+    for row in db.session.scalars(select(ClaimAttendee).where(ClaimAttendee.person_id == person.id)):
+        row.name, row.person_id = REMOVED, None
     for event in db.session.scalars(select(ClaimEvent).where(ClaimEvent.person_id == person.id)):
         event.person_id, event.actor = None, REMOVED
         if event.action in ("attendees", "created"):

@@ -117,14 +117,17 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('claim_id', sa.Integer(), nullable=False),
     sa.Column('attendance_id', sa.Integer(), nullable=True),
+    sa.Column('person_id', sa.Integer(), nullable=True),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('online', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_compensation_claim_attendee_person_id_person'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['claim_id'], ['compensation_claim.id'], name=op.f('fk_compensation_claim_attendee_claim_id_compensation_claim'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_compensation_claim_attendee'))
     )
     with op.batch_alter_table('compensation_claim_attendee', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_compensation_claim_attendee_attendance_id'), ['attendance_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_compensation_claim_attendee_claim_id'), ['claim_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_compensation_claim_attendee_person_id'), ['person_id'], unique=False)
 
     op.create_table('compensation_claim_event',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -186,6 +189,7 @@ def downgrade():
 
     op.drop_table('compensation_claim_event')
     with op.batch_alter_table('compensation_claim_attendee', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_compensation_claim_attendee_person_id'))
         batch_op.drop_index(batch_op.f('ix_compensation_claim_attendee_claim_id'))
         batch_op.drop_index(batch_op.f('ix_compensation_claim_attendee_attendance_id'))
 
