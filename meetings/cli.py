@@ -134,6 +134,8 @@ def demo(serve: bool, host: str, port: int) -> None:
 
     upgrade_all()
     summary = load_demo_data()
+    for added in hook().demo_data(app=current_app._get_current_object()):
+        summary.update(added or {})
     click.echo("Demo data: " + ", ".join(f"{count} {what}" for what, count in summary.items()))
     if serve:
         _serve_demo(host, port)

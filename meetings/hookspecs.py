@@ -259,6 +259,21 @@ def erase_person(person):
     """
 
 
+# --- Demo ------------------------------------------------------------------------------------
+
+
+@hookspec
+def demo_data(app):
+    """Add the plugin's example data to the demo database (``flask meetings demo``).
+
+    Called by the demo command inside ``app``'s application context, after the core's demo data
+    (organisations, people, forums and meetings) is loaded, so the plugin can build on it. Like the
+    core's, it inserts only what is missing, so that running the command again changes nothing,
+    and commits. Return a dict of what to count (``{"minutes": 3}``) for the command's summary, or
+    None.
+    """
+
+
 # --- Reports --------------------------------------------------------------------------------
 
 
