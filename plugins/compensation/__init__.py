@@ -128,6 +128,13 @@ def erase_person(person):
 
 
 @hookimpl
+def demo_data(app):
+    from .demo import load
+
+    return load(app)
+
+
+@hookimpl
 def followup_sections(year, forum_ids):
     from .followup import sections
 
