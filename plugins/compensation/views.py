@@ -19,7 +19,7 @@ from .forms import (
     TripForm,
 )
 from .i18n import _, domain, long_date
-from .models import APPROVED, EDITABLE, PAID, STATES, SUBMITTED, Claim
+from .models import APPROVED, DRAFT, EDITABLE, PAID, STATES, SUBMITTED, Claim
 
 bp = Blueprint("compensation", __name__, template_folder="templates", url_prefix="/compensation")
 db = api.db
@@ -376,13 +376,14 @@ def rules(forum):
 def forum_queue(forum):
     year = request.args.get("year", type=int) or claims.today().year
     state = request.args.get("state", "")
-    found = claims.claims_of_forum(forum, (state,) if state in STATES else None, year=year)
+    sent_states = tuple(s for s in STATES if s != DRAFT)  # a draft is the organisation's own until sent
+    found = claims.claims_of_forum(forum, (state,) if state in sent_states else sent_states, year=year)
     budget, used, left = claims.budget_figures(forum, year)
     paid_form = PaidForm()
     approved = [c for c in found if c.state == APPROVED]
     paid_form.claims.choices = [(c.id, c.organisation.name) for c in approved]
     return render("forum.html", forum=forum, year=year, state=state, claims=found, budget=budget, used=used,
-                  left=left, paid_form=paid_form, approved=approved, states=STATES,
+                  left=left, paid_form=paid_form, approved=approved, states=sent_states,
                   attendance_of=claims.attendance_of)
 
 
@@ -449,7 +450,7 @@ def meeting_claims(meeting):
             db.session.commit()
             flash(_("The rules for this meeting are saved."), "success")
             return redirect(url_for(".meeting_claims", meeting_id=meeting.id))
-    found = claims.claims_of_meeting(meeting)
+    found = [c for c in claims.claims_of_meeting(meeting) if c.state != DRAFT]
     rules = claims.effective_rules(meeting)
     budget, used, left = claims.budget_figures(meeting.forum, rules.year)
     return render("meeting.html", meeting=meeting, form=form, claims=found, rules=rules, budget=budget, used=used,
@@ -461,7 +462,7 @@ def meeting_claims(meeting):
 def handle(claim_id: int):
     claim = db.session.get(Claim, claim_id) or abort(404)
     person = api.current_person()
-    if not api.manages_meeting(person, claim.meeting):
+    if not api.manages_meeting(person, claim.meeting) or claim.state == DRAFT:
         abort(404)
     form = DecideForm()
     if form.validate_on_submit():

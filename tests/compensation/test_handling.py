@@ -312,3 +312,22 @@ def test_the_plugin_uses_only_the_plugin_api_of_the_core():
                 used |= {alias.name for alias in node.names if alias.name.split(".")[0] == "meetings"}
     assert used - allowed == set()
     assert "meetings.api" in used
+
+
+def test_one_claim_per_organisation_and_meeting_and_drafts_stay_with_the_organisation(app, client, world):
+    sign_in(client, world.rut)
+    start_claim(client, world)
+    bo = app.test_client()
+    sign_in(bo, world.bo)
+    with app.app_context():
+        claim_id = Claim.query.one().id
+        # Bo represents the same organisation: starting again gives the same claim.
+        again = claims.start(api.get_meeting(world.meeting), api.get_organisation(world.red_cross),
+                             api.get_person(world.bo))
+        assert again.id == claim_id and Claim.query.count() == 1
+    assert "Draft" in bo.get(world.claim_page).get_data(as_text=True)  # Bo reads English
+    organiser = app.test_client()
+    sign_in(organiser, world.organiser)
+    assert "Svenska Röda Korset Kiruna" not in organiser.get(
+        f"/compensation/meetings/{world.meeting}/handle").get_data(as_text=True)
+    assert organiser.get(f"/compensation/claims/{claim_id}").status_code == 404
