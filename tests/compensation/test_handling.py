@@ -298,6 +298,17 @@ def test_reminders_before_the_deadline_go_once_to_those_who_have_not_claimed(app
     assert "Sista dag att begära ersättning" in mails[0]["Subject"]
 
 
+def test_the_reminder_runs_daily_in_the_worker(app, world):
+    from meetings.scheduler import build_scheduler
+
+    jobs = {job.id: job for job in build_scheduler(app, blocking=False).get_jobs()}
+    job = jobs["compensation.reminders"]
+    job.func(*job.args)  # nothing due two days after the meeting: it runs and sends nothing
+    with app.app_context():
+        from plugins.compensation.models import Reminder
+        assert Reminder.query.count() == 0
+
+
 def test_the_plugin_uses_only_the_plugin_api_of_the_core():
     import ast
     from pathlib import Path
