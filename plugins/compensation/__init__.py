@@ -11,7 +11,7 @@ from flask import url_for
 from meetings import api, hookimpl
 
 from . import models  # noqa: F401 - registers the plugin's tables
-from .i18n import _, domain, long_date
+from .i18n import _, domain, kronor, long_date
 
 
 @hookimpl
@@ -79,7 +79,7 @@ def meeting_panels(meeting, person):
     if not found:
         return None
     html = api.render_plugin_template(domain, "compensation/panel.html", meeting=meeting, found=found, rules=rules,
-                                      state_label=_state_label, long_date=long_date)
+                                      state_label=_state_label, long_date=long_date, kronor=kronor)
     return [api.Panel(heading=_("Compensation"), html=html, order=60)]
 
 

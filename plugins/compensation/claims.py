@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from meetings import api
 
 from . import money, payment
-from .i18n import _l
+from .i18n import _l, kronor
 from .models import (
     APPROVED,
     DRAFT,
@@ -314,7 +314,7 @@ def set_budget(forum: api.Forum, year: int, amount_ore: int | None) -> Budget:
         db.session.add(row)
     if amount_ore is not None and amount_ore < row.used_ore:
         raise ClaimError(_l("Approved claims already use %(used)s of this year's budget.",
-                            used=money.format_kronor(row.used_ore)), "budget")
+                            used=kronor(row.used_ore)), "budget")
     row.amount_ore = amount_ore
     return row
 
@@ -370,8 +370,7 @@ def approve(claim: Claim, by: api.Person) -> None:
         db.session.rollback()
         _, spent, left = budget_figures(forum, rules.year)
         raise ClaimError(_l("Approving %(amount)s would pass the budget for %(year)s: %(left)s is left.",
-                            amount=money.format_kronor(amount), year=rules.year,
-                            left=money.format_kronor(left or 0)))
+                            amount=kronor(amount), year=rules.year, left=kronor(left or 0)))
     record(claim, by, "state", SUBMITTED, APPROVED)
     from .notify import state_changed
     state_changed(claim)

@@ -13,3 +13,12 @@ def long_date(day) -> str:
     from flask_babel import format_date
 
     return format_date(day, "long")
+
+
+def kronor(ore: int) -> str:
+    """An amount in öre for the reader: "1 250,50 kr" in Swedish, "SEK1,250.50" in English."""
+    from decimal import Decimal
+
+    from flask_babel import format_currency
+
+    return format_currency(Decimal(ore) / 100, "SEK")

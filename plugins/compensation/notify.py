@@ -10,8 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from meetings import api
 
-from . import money
-from .i18n import domain, long_date
+from .i18n import domain, kronor, long_date
 from .models import Claim, Reminder
 
 
@@ -32,7 +31,7 @@ def state_changed(claim: Claim) -> None:
     api.db.session.refresh(claim)
     for person in _recipients(claim):
         api.queue_mail("compensation", "state_changed", person.email, person.locale, domain=domain,
-                       meeting=claim.meeting, claim=claim, total=money.format_kronor(claim.total_ore),
+                       meeting=claim.meeting, claim=claim, kronor=kronor,
                        claim_url=api.public_url("compensation.claim", meeting_id=claim.meeting_id,
                                                 organisation_id=claim.organisation_id))
 

@@ -18,7 +18,7 @@ from .forms import (
     RulesForm,
     TripForm,
 )
-from .i18n import _, domain, long_date
+from .i18n import _, domain, kronor, long_date
 from .models import APPROVED, DRAFT, EDITABLE, PAID, STATES, SUBMITTED, Claim
 
 bp = Blueprint("compensation", __name__, template_folder="templates", url_prefix="/compensation")
@@ -28,7 +28,7 @@ db = api.db
 def render(template: str, **context):
     return api.render_plugin_template(domain, f"compensation/{template}", money=money, payment=payment,
                                       state_label=state_label, action_label=action_label, method_label=method_label,
-                                      long_date=long_date,
+                                      long_date=long_date, kronor=kronor,
                                       **context)
 
 
