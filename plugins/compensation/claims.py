@@ -124,7 +124,8 @@ def why_not(meeting: api.Meeting, organisation: api.Organisation, person: api.Pe
         return _l("No compensation is offered for this meeting.")
     if not api.acts_for(person, organisation, "representative"):
         return _l("You do not represent this organisation.")
-    if organisation.is_public_sector or organisation.kind.value not in rules.kinds:
+    if (organisation.is_public_sector or organisation.kind.value not in rules.kinds
+            or organisation.status != api.OrganisationStatus.APPROVED):
         return _l("Compensation for this meeting is not offered to this kind of organisation.")
     if not attendance_of(meeting, organisation):
         return _l("Nobody was recorded present for this organisation at the meeting.")

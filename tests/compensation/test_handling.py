@@ -247,6 +247,11 @@ def test_no_claim_after_the_deadline_nor_without_attendance(app, client, world):
         assert "Ingen registrerades som närvarande" in str(claims.why_not(meeting, quiet, nobody))
         region = api.get_organisation(world.region)
         assert claims.why_not(meeting, region, nobody) is not None
+        # An organisation still awaiting approval in the register cannot claim, even if it came.
+        pending = make_organisation("Nya byaföreningen", status=api.OrganisationStatus.PENDING)
+        newcomer = make_person("ny@example.org", "Ny Person", represents=pending)
+        api.record_walk_in(meeting, "Ny Person", pending)
+        assert claims.why_not(meeting, pending, newcomer) is not None
     sign_in(client, world.rut)
     nothing = client.get(f"/compensation/meetings/{world.meeting}/organisations/{world.lotta}/claim")
     assert nothing.status_code == 404  # Rut does not represent Lottakåren

@@ -100,3 +100,16 @@ def test_payment_numbers_with_right_check_digits(method, number, stored):
 def test_payment_numbers_with_wrong_check_digits_are_refused(method, number, problem):
     with pytest.raises(payment.PaymentError, match=problem):
         payment.normalise(method, number)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet="0123456789", min_size=6, max_size=7), st.integers(0, 6), st.integers(1, 9))
+def test_a_bankgiro_with_its_luhn_digit_is_accepted_and_any_single_digit_changed_is_refused(body, position, shift):
+    from stdnum import luhn
+
+    number = body + luhn.calc_check_digit(body)
+    assert payment.normalise("bankgiro", f"{number[:-4]}-{number[-4:]}") == number
+    position %= len(number)
+    wrong = number[:position] + str((int(number[position]) + shift) % 10) + number[position + 1:]
+    with pytest.raises(payment.PaymentError, match="check_digit"):
+        payment.normalise("bankgiro", wrong)
