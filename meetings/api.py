@@ -52,7 +52,15 @@ from .models import (
     UTCDateTime,
     utcnow,
 )
-from .plugins import NavLink, Panel, ReportSection, Setting, _template_gettext, render_plugin_template
+from .plugins import (
+    NavLink,
+    Panel,
+    ReportSection,
+    Setting,
+    _template_gettext,
+    render_plugin_template,
+    translation_domain,
+)
 from .text import render_markdown
 from .urls import public_url
 
@@ -66,10 +74,12 @@ __all__ = [
     "get_meeting", "get_forum", "get_organisation", "get_person", "upcoming_public_meetings",
     "forums_in_order", "forum_members", "registration_of", "registrations", "attendance_of_meeting",
     "attendance_for", "attendance_of_person", "attendance_organisation",
+    # Recording
+    "record_walk_in",
     # Mail and links
     "queue_mail", "public_url",
     # Pages, downloads, text and time
-    "render_plugin_template", "table_download", "local_time", "render_markdown", "utcnow",
+    "render_plugin_template", "translation_domain", "table_download", "local_time", "render_markdown", "utcnow",
     # Objects a hook returns
     "NavLink", "Panel", "ReportSection", "Setting",
     # The database and the data model
@@ -249,6 +259,21 @@ def attendance_organisation(attendance: Attendance) -> str:
     """The name of the organisation someone was present for: the registered organisation's name,
     or what a walk-in gave; empty when none."""
     return _attendance.organisation_label(attendance)
+
+
+# --- Recording ---------------------------------------------------------------------------------------
+
+
+def record_walk_in(meeting: Meeting, name: str, organisation: Organisation | str | None = None,
+                   mode: ParticipationMode | None = None, by: Person | None = None) -> Attendance:
+    """Record someone present who came without a registration, as the check-in page's walk-in form
+    does (the ``attendance_recorded`` hook runs, the same name twice is one walk-in), and commit.
+    ``organisation`` is one from the register or the name they gave. A meeting that is not
+    published, or a mode it does not offer, raises ``ValueError``."""
+    try:
+        return _attendance.add_walk_in(meeting, name, organisation, mode=mode, by=by).attendance
+    except _attendance.CheckInRefused as refused:
+        raise ValueError(str(refused)) from None
 
 
 # --- Mail --------------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import io
 import os
 import socket
 import threading
@@ -459,6 +460,13 @@ class PageForm:
                             f"its fields are {sorted(self.names())}")
         sent = [(name, value) for name, value in self.fields(button) if name not in values]
         for name, value in values.items():
+            if any(c.name == name and c.kind == "file" for c in self.controls):
+                # A file: (content as bytes, file name), sent only by a form that can send files.
+                if self.attributes.get("enctype", "").lower() != "multipart/form-data":
+                    raise FormError(f"the form cannot send the file {name!r}: it is not multipart/form-data")
+                content, filename = value
+                sent.append((name, (io.BytesIO(content), filename)))  # type: ignore[arg-type]
+                continue
             if value is True:  # tick the box(es) of this name
                 value = [c.value or "on" for c in self.controls if c.name == name and c.kind == "checkbox"]
             if value is None or value is False:
@@ -572,7 +580,8 @@ def submit_form(client: FlaskClient, page: str, values: dict[str, Any] | None = 
     the one whose ``action`` or ``id`` is given. Sent are the fields the page rendered: hidden
     inputs (the CSRF token among them), text and text areas, ticked boxes and radios, selected
     options, and the pressed submit button (``button``, by name; default the first). ``values``
-    change fields the form has; a name it does not have, or a choice it does not offer, raises
+    change fields the form has (a file input takes ``(content_bytes, filename)``, for a form with
+    ``enctype="multipart/form-data"``); a name it does not have, or a choice it does not offer, raises
     FormError, because no browser could send it. Returns the response to the form's request.
     """
     opened = client.get(page, headers=headers)

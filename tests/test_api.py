@@ -155,6 +155,21 @@ def test_registered_attended_and_who_was_there(app, cast):
         assert api.registrations(meeting, status=api.RegistrationStatus.WAITING) == []
 
 
+def test_record_walk_in_is_the_check_in_pages_rule(app, cast):
+    with app.app_context():
+        meeting = api.get_meeting(cast["meeting"])
+        association = api.get_organisation(cast["association"])
+        first = api.record_walk_in(meeting, "Vera  Walk-in", association)
+        again = api.record_walk_in(meeting, "vera walk-in", "Byaföreningen")  # the same name is one walk-in
+        assert again.id == first.id and first.name == "Vera Walk-in"
+        assert [api.attendance_organisation(a) for a in api.attendance_of_meeting(meeting)] == ["Luleå Schackklubb"]
+        with pytest.raises(ValueError):
+            api.record_walk_in(meeting, "   ")
+        draft = make_meeting(meeting.forum, "Utkast", status="draft")
+        with pytest.raises(ValueError):
+            api.record_walk_in(draft, "Vera Walk-in")
+
+
 def test_the_waiting_list_is_not_registered(app, cast):
     with app.app_context():
         meeting = api.get_meeting(cast["meeting"])
