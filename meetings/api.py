@@ -22,6 +22,7 @@ from flask_babel import Domain, to_user_timezone
 from sqlalchemy import select
 
 from .auth import login_required
+from .inputs import accepts_files
 from .domain import attendance as _attendance
 from .domain import meetings as _meetings
 from .domain import permissions as _permissions
@@ -66,7 +67,7 @@ from .urls import public_url
 
 __all__ = [
     # Who is signed in, and guards for views
-    "current_person", "login_required", "permission_required",
+    "current_person", "login_required", "permission_required", "accepts_files",
     # Permission questions
     "CONTACT", "manages_meeting", "manages_forum", "organises_for", "acts_for", "organisations_of",
     "may_see_meeting", "is_registered", "attended",

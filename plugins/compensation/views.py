@@ -188,6 +188,7 @@ AMOUNT_MESSAGES = {
 
 
 @bp.post("/meetings/<int:meeting_id>/organisations/<int:organisation_id>/claim/expenses")
+@api.accepts_files
 @api.login_required
 def add_expense(meeting_id: int, organisation_id: int):
     person, meeting, organisation, claim = _own_claim(meeting_id, organisation_id)
