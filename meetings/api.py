@@ -22,7 +22,6 @@ from flask_babel import Domain, to_user_timezone
 from sqlalchemy import select
 
 from .auth import login_required
-from .inputs import accepts_files
 from .domain import attendance as _attendance
 from .domain import meetings as _meetings
 from .domain import permissions as _permissions
@@ -31,6 +30,7 @@ from .domain.forums import forum_members as _forum_members
 from .domain.mail import queue_mail as _queue_mail
 from .exports import table_response
 from .extensions import db
+from .inputs import accepts_files
 from .models import (
     Attendance,
     CheckInMethod,
