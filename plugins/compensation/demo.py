@@ -41,7 +41,9 @@ def _representatives(forum):
 
 
 def _people_with_memberships():
-    return db.session.scalars(select(api.Person).join(api.Membership, api.Membership.person_id == api.Person.id).order_by(api.Person.id).distinct()).all()
+    return db.session.scalars(
+        select(api.Person).join(api.Membership, api.Membership.person_id == api.Person.id)
+        .order_by(api.Person.id).distinct()).all()
 
 
 def load(app) -> dict[str, int] | None:
