@@ -540,8 +540,10 @@ class _FormParser(HTMLParser):
         elif tag == "option":
             self._close_option()
         elif tag == "textarea" and self._textarea is not None:
-            # A browser drops the one newline that directly follows <textarea>.
-            self._textarea.value = self._textarea.value.removeprefix("\n")
+            # A browser reads a line break (CR LF, or CR) as LF, and drops the one that directly
+            # follows <textarea> (WTForms writes "\r\n" there).
+            text = self._textarea.value.replace("\r\n", "\n").replace("\r", "\n")
+            self._textarea.value = text.removeprefix("\n")
             self._textarea = None
 
     def _close_option(self) -> None:

@@ -137,6 +137,11 @@ def test_find_form_chooses_by_action_id_or_button():
         find_form(ANSWER, "/page", action="/elsewhere")
 
 
+def test_a_text_area_reads_its_line_breaks_as_a_browser_does():
+    (form,) = page_forms('<form><textarea name="note">\r\nRad ett\r\nRad två\rRad tre</textarea></form>')
+    assert form.fields() == [("note", "Rad ett\nRad två\nRad tre")]
+
+
 def test_csrf_token_reads_the_token_of_a_page():
     assert csrf_token(ANSWER) == "tok"
     with pytest.raises(FormError, match="no CSRF token"):
