@@ -30,6 +30,7 @@ from .domain.forums import forum_members as _forum_members
 from .domain.mail import queue_mail as _queue_mail
 from .exports import table_response
 from .extensions import db
+from .forms.base import FlaskForm
 from .inputs import accepts_files
 from .models import (
     Attendance,
@@ -81,6 +82,7 @@ __all__ = [
     "queue_mail", "public_url",
     # Pages, downloads, text and time
     "render_plugin_template", "translation_domain", "table_download", "local_time", "render_markdown", "utcnow",
+    "FlaskForm",
     # Objects a hook returns
     "NavLink", "Panel", "ReportSection", "Setting",
     # The database and the data model

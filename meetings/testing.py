@@ -21,7 +21,9 @@ each test.
 Functions for a test's data and requests (see docs/writing-plugins.md, "Testing a plugin"):
 ``make_organisation``, ``make_person``, ``make_forum``, ``make_meeting``, ``make_registration``,
 ``make_attendance`` build what a test needs through the core's own rules; ``sign_in`` starts a
-session in a test client; ``submit_form`` fills in and sends a page's form as a browser does.
+session in a test client; ``submit_form`` fills in and sends a page's form as a browser does;
+``page_forms``, ``find_form`` and ``send_form`` read a page's forms and send one already in hand;
+``csrf_token`` reads a page's token for a request made by hand.
 """
 
 from __future__ import annotations
@@ -409,20 +411,35 @@ class PageForm:
     controls: list[_Control] = field(default_factory=list)
 
     def names(self) -> set[str]:
-        return {control.name for control in self.controls}
+        return {control.name for control in self.controls if control.name}
+
+    def field_names(self) -> list[str]:
+        """The names of the form's fields in page order, once each, without its submit buttons."""
+        return list(dict.fromkeys(c.name for c in self.controls if c.name and c.kind not in ("submit", "image")))
+
+    def buttons(self) -> list[str]:
+        """The names of the form's submit buttons, in page order."""
+        return [c.name for c in self.controls if c.name and c.kind in ("submit", "image")]
+
+    def kind(self, name: str) -> str:
+        """The kind of the field ``name``: its input type (text, hidden, checkbox, …), select or textarea."""
+        for control in self.controls:
+            if control.name == name:
+                return control.kind
+        raise FormError(f"the form has no field {name!r}; its fields are {sorted(self.names())}")
 
     def fields(self, button: str | None = None) -> list[tuple[str, str]]:
         """What a browser sends when ``button`` (a submit button's name; default the first) is pressed."""
         sent: list[tuple[str, str]] = []
         buttons = [c for c in self.controls if c.kind in ("submit", "image")]
-        if button is not None and button not in {c.name for c in buttons}:
+        if button is not None and button not in {c.name for c in buttons if c.name}:
             raise FormError(f"the form has no submit button named {button!r}; it has "
-                            f"{sorted(c.name for c in buttons)}")
+                            f"{sorted(c.name for c in buttons if c.name)}")
         pressed = next((c for c in buttons if c.name == button), None) if button else \
             (buttons[0] if buttons else None)
         for control in self.controls:
             if control.kind in ("submit", "image", "button", "reset", "file"):
-                if control is pressed:
+                if control is pressed and control.name:  # a button without a name sends nothing
                     sent.append((control.name, control.value))
             elif control.kind in ("checkbox", "radio"):
                 if control.checked:
@@ -500,9 +517,9 @@ class _FormParser(HTMLParser):
             return
         if self._form is None or "disabled" in a:
             return
-        if tag == "input" and a.get("name"):
+        if tag == "input" and (a.get("name") or a.get("type", "").lower() in ("submit", "image")):
             kind = a.get("type", "text").lower()
-            self._form.controls.append(_Control(a["name"], kind, a.get("value", ""), "checked" in a))
+            self._form.controls.append(_Control(a.get("name", ""), kind, a.get("value", ""), "checked" in a))
         elif tag == "button" and a.get("name") is not None and a.get("type", "submit").lower() == "submit":
             self._form.controls.append(_Control(a["name"], "submit", a.get("value", "")))
         elif tag == "button" and a.get("type", "submit").lower() == "submit":
@@ -524,9 +541,6 @@ class _FormParser(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "form":
-            if self._form is not None:
-                # A submit button without a name sends nothing.
-                self._form.controls = [c for c in self._form.controls if c.name or c.kind != "submit"]
             self._form = None
         elif tag == "select":
             self._close_option()
@@ -534,8 +548,10 @@ class _FormParser(HTMLParser):
         elif tag == "option":
             self._close_option()
         elif tag == "textarea" and self._textarea is not None:
-            # A browser drops the one newline that directly follows <textarea>.
-            self._textarea.value = self._textarea.value.removeprefix("\n")
+            # A browser reads a line break (CR LF, or CR) as LF, and drops the one that directly
+            # follows <textarea> (WTForms writes "\r\n" there).
+            text = self._textarea.value.replace("\r\n", "\n").replace("\r", "\n")
+            self._textarea.value = text.removeprefix("\n")
             self._textarea = None
 
     def _close_option(self) -> None:
@@ -557,40 +573,82 @@ def page_forms(html: str) -> list[PageForm]:
 _LAYOUT_FORMS = ("/language", "/sign-out")
 
 
-def _choose_form(forms: list[PageForm], page: str, action: str | None, form_id: str | None) -> PageForm:
+def _target(form: PageForm, page: str) -> str:
+    """Where the form sends to: its action without a #fragment, or the page itself."""
+    return form.action.split("#")[0] or page
+
+
+def find_form(html: str, page: str = "", *, action: str | None = None, form_id: str | None = None,
+              button: str | None = None) -> PageForm:
+    """The one form of ``html`` (the page at ``page``) that ``submit_form`` would send.
+
+    That is the page's only form besides the layout's language switcher and sign-out, or the
+    one whose ``action`` (without a #fragment; a form without an action sends to ``page``) or
+    ``id`` is given; of several, the one with the submit button ``button``. None or several
+    raise FormError."""
+    forms = page_forms(html)
     if form_id is not None:
         candidates = [f for f in forms if f.attributes.get("id") == form_id]
     elif action is not None:
-        candidates = [f for f in forms if (f.action or page) == action]
+        candidates = [f for f in forms if _target(f, page) == action]
     else:
         candidates = [f for f in forms if not f.action.endswith(_LAYOUT_FORMS)]
+    if len(candidates) > 1 and button is not None:
+        candidates = [f for f in candidates if button in f.buttons()]
     if len(candidates) != 1:
         found = [f.attributes.get("id") or f.action or page for f in forms]
-        raise FormError(f"{len(candidates)} forms on {page} match (action={action!r}, form_id={form_id!r}); "
-                        f"the page's forms: {found}")
+        raise FormError(f"{len(candidates)} forms on {page} match (action={action!r}, form_id={form_id!r}, "
+                        f"button={button!r}); the page's forms: {found}")
     return candidates[0]
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of a page (every page has one, in the layout's forms), for a test that sends a
+    request by hand: one no form of the page offers, to check that it is refused."""
+    for form in page_forms(html):
+        for name, value in form.fields():
+            if name == "csrf_token":
+                return value
+    raise FormError("the page has no CSRF token")
 
 
 def submit_form(client: FlaskClient, page: str, values: dict[str, Any] | None = None, *,
                 action: str | None = None, form_id: str | None = None, button: str | None = None,
-                follow_redirects: bool = False, headers: dict[str, str] | None = None) -> TestResponse:
+                follow_redirects: bool = False, headers: dict[str, str] | None = None,
+                environ_base: dict[str, Any] | None = None) -> TestResponse:
     """Open ``page`` with the test ``client``, fill in one of its forms and send it as a browser does.
 
     The form is the page's only one (besides the layout's language switcher and sign-out), or
-    the one whose ``action`` or ``id`` is given. Sent are the fields the page rendered: hidden
+    the one whose ``action`` or ``id`` is given, or of several the one with the button ``button``
+    (see ``find_form``). Sent are the fields the page rendered: hidden
     inputs (the CSRF token among them), text and text areas, ticked boxes and radios, selected
     options, and the pressed submit button (``button``, by name; default the first). ``values``
     change fields the form has (a file input takes ``(content_bytes, filename)``, for a form with
     ``enctype="multipart/form-data"``); a name it does not have, or a choice it does not offer, raises
-    FormError, because no browser could send it. Returns the response to the form's request.
+    FormError, because no browser could send it. ``headers`` and ``environ_base`` (for example
+    ``{"REMOTE_ADDR": …}``) go with both requests. Returns the response to the form's request.
     """
-    opened = client.get(page, headers=headers)
+    environ_base = environ_base or {}
+    opened = client.get(page, headers=headers, environ_base=environ_base)
     if opened.status_code != 200:
         raise FormError(f"GET {page} answered {opened.status_code}, not a page with a form")
-    form = _choose_form(page_forms(opened.get_data(as_text=True)), page, action, form_id)
+    form = find_form(opened.get_data(as_text=True), page, action=action, form_id=form_id, button=button)
+    return send_form(client, form, values, page=page, button=button, follow_redirects=follow_redirects,
+                     headers=headers, environ_base=environ_base)
+
+
+def send_form(client: FlaskClient, form: PageForm, values: dict[str, Any] | None = None, *, page: str,
+              button: str | None = None, follow_redirects: bool = False, headers: dict[str, str] | None = None,
+              environ_base: dict[str, Any] | None = None) -> TestResponse:
+    """Send ``form`` (from ``page_forms`` or ``find_form``), found on ``page``, with ``values`` changed,
+    as ``submit_form`` does: for a form of a page already in hand, such as the one a refused post
+    answered with."""
     sent = form.filled_in(dict(values or {}), button)
-    target = form.action or page
+    target = _target(form, page)
+    environ_base = environ_base or {}
     data = MultiDict(sent)
     if form.method == "post":
-        return client.post(target, data=data, follow_redirects=follow_redirects, headers=headers)
-    return client.get(target, query_string=data, follow_redirects=follow_redirects, headers=headers)
+        return client.post(target, data=data, follow_redirects=follow_redirects, headers=headers,
+                           environ_base=environ_base)
+    return client.get(target, query_string=data, follow_redirects=follow_redirects, headers=headers,
+                      environ_base=environ_base)

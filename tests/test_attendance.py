@@ -44,8 +44,8 @@ from meetings.models import (
     RegistrationStatus,
     utcnow,
 )
-from meetings.testing import html_part, text_part
-from tests.conftest import csrf_token, sign_in_as
+from meetings.testing import csrf_token, html_part, text_part
+from tests.conftest import sign_in_as
 
 ON_SITE, ONLINE = ParticipationMode.ON_SITE, ParticipationMode.ONLINE
 MANAGE_LINK = re.compile(r"http://localhost/registrations/([A-Za-z0-9_\-]+)")

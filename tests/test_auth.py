@@ -10,8 +10,8 @@ from sqlalchemy import select
 from meetings.domain.auth import SignInError, check_token, hash_token
 from meetings.extensions import db
 from meetings.models import Person, SignInToken, utcnow
-from meetings.testing import text_part
-from tests.conftest import csrf_token, sign_in_as
+from meetings.testing import csrf_token, text_part
+from tests.conftest import sign_in_as
 
 LINK = re.compile(r"http://localhost/sign-in/([A-Za-z0-9_\-]+)")
 

@@ -27,8 +27,7 @@ from meetings.models import (
     SubjectArea,
     utcnow,
 )
-from meetings.testing import database_url_for_tests, reset_postgres_schema, uses_postgres
-from tests.conftest import csrf_token
+from meetings.testing import csrf_token, database_url_for_tests, reset_postgres_schema, uses_postgres
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 ANSWERING_ORGANISATIONS = (

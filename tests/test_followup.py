@@ -118,6 +118,12 @@ def build_world() -> dict[str, int]:
 
 
 @pytest.fixture
+def app(make_app):
+    """The core's report alone: the built-in plugins' sections are tested with those plugins."""
+    return make_app(MEETINGS_PLUGINS=())
+
+
+@pytest.fixture
 def world(app):
     with app.app_context():
         return build_world()
@@ -357,7 +363,7 @@ def broken_plugin() -> types.ModuleType:
 
 
 def test_plugin_sections_appear_beside_last_year_and_a_failing_one_breaks_nothing(make_app, caplog):
-    app = make_app(plugins=[compensation_like_plugin(), broken_plugin()])
+    app = make_app(plugins=[compensation_like_plugin(), broken_plugin()], MEETINGS_PLUGINS=())
     with app.app_context():
         world = build_world()
     client = english(app.test_client())
@@ -413,7 +419,7 @@ def test_a_plugin_may_take_only_the_year(make_app):
         return [ReportSection("Protokoll", Markup(""), {"Minutes kept": year - LAST})]
 
     module.followup_sections = followup_sections
-    app = make_app(plugins=[module])
+    app = make_app(plugins=[module], MEETINGS_PLUGINS=())
     with app.app_context():
         world = build_world()
     client = english(app.test_client())

@@ -25,8 +25,7 @@ from meetings.models import (
     Person,
     SubjectArea,
 )
-from meetings.testing import html_part, text_part
-from tests.htmlforms import form
+from meetings.testing import html_part, submit_form, text_part
 from tests.test_registration import make_meeting
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,9 +68,7 @@ def world(app):
 
 def submit(client, host: str, page: str, action: str | None = None, **typed):
     """Open ``page`` and submit its form (the one posting to ``action``) as a browser on ``host`` would."""
-    html = client.get(page, headers={"Host": host}).get_data(as_text=True)
-    chosen = form(html, action or page)
-    return client.post(chosen.action or page, data=chosen.data(**typed), headers={"Host": host})
+    return submit_form(client, page, typed, action=action or page, headers={"Host": host})
 
 
 def e_mailing_requests(app, client, world, host: str) -> list[tuple[str, int]]:

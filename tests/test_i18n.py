@@ -8,7 +8,8 @@ from flask_babel import force_locale
 from meetings.extensions import db
 from meetings.i18n import format_when
 from meetings.models import Person
-from tests.conftest import csrf_token, sign_in_as
+from meetings.testing import csrf_token
+from tests.conftest import sign_in_as
 
 
 def page_language(response) -> str:

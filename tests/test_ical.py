@@ -27,7 +27,8 @@ from meetings.models import (
     SubjectArea,
     utcnow,
 )
-from tests.conftest import csrf_token, sign_in_as
+from meetings.testing import csrf_token
+from tests.conftest import sign_in_as
 
 ONLINE_URL = "https://meet.example.org/hemlig-lank"
 

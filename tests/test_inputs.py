@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from meetings.extensions import db
 from meetings.forms.base import FlaskForm
 from meetings.models import Forum, Meeting
+from meetings.testing import find_form, send_form
 from tests.conftest import sign_in_as
-from tests.htmlforms import form
 from tests.test_registration import make_meeting
 
 
@@ -33,13 +33,14 @@ def test_control_characters_in_a_search_are_dropped(client, people):
 
 
 def _new_forum_form(client):
-    return form(client.get("/forums/new", headers={"Accept-Language": "sv"}).get_data(as_text=True), "/forums/new")
+    page = client.get("/forums/new", headers={"Accept-Language": "sv"}).get_data(as_text=True)
+    return find_form(page, "/forums/new", action="/forums/new")
 
 
 def test_a_line_break_in_a_one_line_field_is_refused_beside_the_field(client, app, people):
     sign_in_as(client, people["organiser"])
     new = _new_forum_form(client)
-    answer = client.post("/forums/new", data=new.data(name="Rådet\r\nBCC: alla", slug="radet"))
+    answer = send_form(client, new, {"name": "Rådet\r\nBCC: alla", "slug": "radet"}, page="/forums/new")
     assert answer.status_code == 200
     assert "Skriv detta på en rad." in answer.get_data(as_text=True)
     assert 'value="Rådet' in answer.get_data(as_text=True)  # what was typed is shown again
@@ -50,10 +51,11 @@ def test_a_line_break_in_a_one_line_field_is_refused_beside_the_field(client, ap
 def test_a_form_refuses_json_and_files_with_a_message(client, app, people):
     sign_in_as(client, people["organiser"])
     new = _new_forum_form(client)
-    as_json = client.post("/forums/new", data=json.dumps(new.data(name="Rådet")), content_type="application/json")
+    as_json = client.post("/forums/new", data=json.dumps(dict(new.filled_in({"name": "Rådet"}))),
+                          content_type="application/json")
     assert as_json.status_code == 400
     assert "tar emot fälten i sitt formulär" in as_json.get_data(as_text=True)
-    with_file = client.post("/forums/new", data={**new.data(), "name": (io.BytesIO(b"x"), "name.txt")},
+    with_file = client.post("/forums/new", data={**dict(new.fields()), "name": (io.BytesIO(b"x"), "name.txt")},
                             content_type="multipart/form-data")
     assert with_file.status_code == 400 and "tar inte emot filer" in with_file.get_data(as_text=True)
 
@@ -67,12 +69,12 @@ def test_a_date_far_out_of_range_is_refused_and_the_meeting_keeps_its_time(clien
         starts_at = meeting.starts_at
     sign_in_as(client, people["organiser"])
     page = client.get(f"/meetings/{meeting_id}/edit", headers={"Accept-Language": "sv"}).get_data(as_text=True)
-    edit = form(page, f"/meetings/{meeting_id}/edit")
+    edit = find_form(page, f"/meetings/{meeting_id}/edit", action=f"/meetings/{meeting_id}/edit")
     for typed in ("0001-01-01T00:00", "9999-12-31T23:59"):
-        answer = client.post(f"/meetings/{meeting_id}/edit", data=edit.data(starts_at=typed))
+        answer = send_form(client, edit, {"starts_at": typed}, page=f"/meetings/{meeting_id}/edit")
         assert answer.status_code == 200
         assert "Ange ett datum mellan åren 2000 och 2200." in answer.get_data(as_text=True)
-    answer = client.post(f"/meetings/{meeting_id}/edit", data=edit.data(capacity="2147483648"))
+    answer = send_form(client, edit, {"capacity": "2147483648"}, page=f"/meetings/{meeting_id}/edit")
     assert answer.status_code == 200 and "Talet är för stort." in answer.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Meeting, meeting_id).starts_at == starts_at

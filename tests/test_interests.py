@@ -32,8 +32,8 @@ from meetings.models import (
     SubjectArea,
 )
 from meetings.scheduler import build_scheduler
-from meetings.testing import html_part, text_part
-from tests.conftest import csrf_token, sign_in_as
+from meetings.testing import csrf_token, html_part, text_part
+from tests.conftest import sign_in_as
 
 # 12 March 2030, 12:00–14:00 UTC is 13:00–15:00 in Stockholm (winter time).
 MEETING_START = datetime(2030, 3, 12, 12, 0, tzinfo=UTC)

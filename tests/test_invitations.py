@@ -47,8 +47,8 @@ from meetings.models import (
     SubjectArea,
     utcnow,
 )
-from meetings.testing import html_part, text_part
-from tests.conftest import csrf_token, html_forms, sign_in_as, submit_form
+from meetings.testing import csrf_token, find_form, html_part, send_form, submit_form, text_part
+from tests.conftest import sign_in_as
 
 ON_SITE, ONLINE = ParticipationMode.ON_SITE, ParticipationMode.ONLINE
 ANSWER_LINK = re.compile(r"http://localhost/invitation/([A-Za-z0-9_\-]+)")
@@ -287,8 +287,8 @@ def test_an_organisation_nobody_can_be_reached_at_is_marked_before_sending_and_a
     assert f'name="register-address-{silent_id}"' in page and "E-mail address to invite Tysta föreningen at" in page
     assert f'name="register-address-{scenario.scouts}"' not in page  # has an address in the register
 
-    response = submit_form(client, url, action="/invitations/organisations",
-                           **{"register-organisation": [str(silent_id), str(scenario.scouts)]})
+    response = submit_form(client, url, action=f"/meetings/{scenario.meeting}/invitations/organisations",
+                           values={"register-organisation": [str(silent_id), str(scenario.scouts)]})
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Nobody can be reached at Tysta föreningen through the register" in html
@@ -301,16 +301,18 @@ def test_the_organiser_adds_an_address_on_the_spot_and_it_is_used_again(app, cli
     silent_id = silent_organisation(app)
     sign_in_as(client, scenario.organiser)
     url = f"/meetings/{scenario.meeting}/invitations"
-    response = submit_form(client, url, action="/invitations/organisations",
-                           **{f"register-address-{silent_id}": "not an address"})
+    response = submit_form(client, url, action=f"/meetings/{scenario.meeting}/invitations/organisations",
+                           values={f"register-address-{silent_id}": "not an address"})
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "Tysta föreningen: Enter an e-mail address like name@example.org." in html
     assert 'value="not an address"' in html  # kept as typed
 
     # Typing the address is enough: it chooses the organisation.
-    response = submit_form(client, url, action="/invitations/organisations", follow_redirects=True,
-                           **{f"register-address-{silent_id}": "Ordforande@Tysta.example", "register-seats": "2"})
+    response = submit_form(client, url, action=f"/meetings/{scenario.meeting}/invitations/organisations",
+                           follow_redirects=True,
+                           values={f"register-address-{silent_id}": "Ordforande@Tysta.example",
+                                   "register-seats": "2"})
     html = response.get_data(as_text=True)
     assert "1 invitation sent." in html
     assert response.request.path == url
@@ -321,7 +323,7 @@ def test_the_organiser_adds_an_address_on_the_spot_and_it_is_used_again(app, cli
     # Sent again, it reaches the same address and keeps its two seats.
     page = client.get(url).get_data(as_text=True)
     assert f'name="register-address-{silent_id}"' not in page
-    submit_form(client, url, action=f"/invitations/{invitation.id}/send-again")
+    submit_form(client, url, action=f"/meetings/{scenario.meeting}/invitations/{invitation.id}/send-again")
     assert [mail["To"] for mail in send_mail()[1:]] == ["ordforande@tysta.example"]
     assert invitation_of(app, scenario, silent_id).seats == 2
 
@@ -338,8 +340,9 @@ def test_members_without_an_address_are_listed_before_inviting_all(app, client, 
     page = client.get(url).get_data(as_text=True)
     assert "2 members cannot be reached yet" in page  # Tysta föreningen and Ny förening
     assert f'name="members-address-{silent_id}"' in page and f'name="members-address-{scenario.pending}"' in page
-    response = submit_form(client, url, action="/invitations/members", follow_redirects=True,
-                           **{f"members-address-{silent_id}": "styrelsen@tysta.example"})
+    response = submit_form(client, url, action=f"/meetings/{scenario.meeting}/invitations/members",
+                           follow_redirects=True,
+                           values={f"members-address-{silent_id}": "styrelsen@tysta.example"})
     html = response.get_data(as_text=True)
     assert "4 invitations sent." in html
     assert "nobody in the register can be reached for them: Ny förening" in html  # left empty: told again
@@ -350,8 +353,9 @@ def test_filters_and_messages_survive_a_post(app, client, send_mail):
     scenario = make_scenario(app)
     sign_in_as(client, scenario.organiser)
     url = f"/meetings/{scenario.meeting}/invitations?area=kultur&municipality=2584"
-    response = submit_form(client, url, action="/invitations/organisations",
-                           **{"register-organisation": [str(scenario.scouts)]})
+    response = submit_form(client, url,
+                           action=f"/meetings/{scenario.meeting}/invitations/organisations?area=kultur&municipality=2584",
+                           values={"register-organisation": [str(scenario.scouts)]})
     location = response.headers["Location"]
     assert "area=kultur" in location and "municipality=2584" in location
     assert location.endswith("#messages")  # the page opens where the message is
@@ -549,17 +553,16 @@ def test_a_second_person_is_asked_for_without_javascript_up_to_the_seats(app, cl
     html = answer_page(client, token).get_data(as_text=True)
     assert 'name="attendees-0-name"' in html and 'name="attendees-1-name"' not in html  # one person at first
     url = f"/invitation/{token}"
-    response = submit_form(client, url, button="more-rows", answer="yes", **{
-        "attendees-0-name": "Anna Andersson", "attendees-0-email": "anna@redcross.example",
-        "attendees-0-mode": "on_site"})
+    response = submit_form(client, url, {
+        "answer": "yes", "attendees-0-name": "Anna Andersson", "attendees-0-email": "anna@redcross.example",
+        "attendees-0-mode": "on_site"}, button="more-rows")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'name="attendees-1-name"' in html and 'name="attendees-2-name"' not in html
     assert 'value="Anna Andersson"' in html  # what was typed is kept
-    (form,) = [f for f in html_forms(html) if any(name == "more-rows" for name, _ in f.buttons)]
-    data = dict(form.fields) | {"attendees-1-name": "Bertil Berg", "attendees-1-email": "bertil@redcross.example",
-                                "attendees-1-mode": "online", "more-rows": "1"}
-    html = client.post(url, data=data).get_data(as_text=True)
+    form = find_form(html, url, button="more-rows")
+    html = send_form(client, form, {"attendees-1-name": "Bertil Berg", "attendees-1-email": "bertil@redcross.example",
+                                    "attendees-1-mode": "online"}, page=url, button="more-rows").get_data(as_text=True)
     assert 'name="attendees-2-name"' in html and "Add another person" not in html  # three seats: no more rows
     assert count(app, Registration) == 0
 
@@ -572,8 +575,8 @@ def test_an_invited_address_is_filled_in_and_the_organisation_named_is_recorded(
     html = answer_page(client, url.rsplit("/", 1)[1]).get_data(as_text=True)
     assert 'value="kim@byn.example"' in html
     assert 'autocomplete="name"' in html and 'autocomplete="email"' in html  # the browser may fill in the rest
-    response = submit_form(client, url, answer="yes", organisation_name="Byaföreningen Vittjärv", **{
-        "attendees-0-name": "Kim Bybo", "attendees-0-mode": "on_site"})
+    response = submit_form(client, url, {"answer": "yes", "organisation_name": "Byaföreningen Vittjärv",
+                                         "attendees-0-name": "Kim Bybo", "attendees-0-mode": "on_site"})
     assert response.status_code == 302
     with app.app_context():
         registration = db.session.scalar(select(Registration))
@@ -884,7 +887,8 @@ def test_one_action_reminds_everyone_who_has_not_answered_with_a_reminder(app, c
     sign_in_as(client, scenario.organiser)
     url = f"/meetings/{scenario.meeting}/invitations"
     assert "Remind all 2 invitations not yet answered" in client.get(url).get_data(as_text=True)
-    response = submit_form(client, url, action="/invitations/remind", follow_redirects=True)
+    response = submit_form(client, url, action=f"/meetings/{scenario.meeting}/invitations/remind",
+                           follow_redirects=True)
     html = response.get_data(as_text=True)
     assert "Reminders were sent for 2 invitations not yet answered." in html
     reminders = send_mail()[sent:]

@@ -27,8 +27,8 @@ from meetings.models import (
     SubjectArea,
     utcnow,
 )
-from meetings.testing import text_part
-from tests.conftest import csrf_token, sign_in_as
+from meetings.testing import csrf_token, text_part
+from tests.conftest import sign_in_as
 
 LINK = re.compile(r"http://localhost/sign-in/[A-Za-z0-9_\-]+")
 NEW_ADDRESS = "kansli@norrsken.example"

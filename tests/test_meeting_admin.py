@@ -31,8 +31,8 @@ from meetings.models import (
     SubjectArea,
     utcnow,
 )
-from meetings.testing import html_part, text_part
-from tests.conftest import csrf_token, sign_in_as
+from meetings.testing import csrf_token, html_part, text_part
+from tests.conftest import sign_in_as
 
 ENGLISH = {"Accept-Language": "en"}
 

@@ -28,7 +28,8 @@ from meetings.models import (
     RegistrationStatus,
     utcnow,
 )
-from tests.conftest import csrf_token, sign_in_as
+from meetings.testing import csrf_token
+from tests.conftest import sign_in_as
 from tests.test_meeting_admin import ENGLISH, add_meeting, add_person, make_forum, register_person
 
 LINK = "https://meet.example.org/folkhalsa"

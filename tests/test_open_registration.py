@@ -10,8 +10,7 @@ from sqlalchemy import select
 from meetings.domain.registration import Refusal, RegistrationRefused, register_by_address
 from meetings.extensions import db
 from meetings.models import Meeting, MeetingFormat, ParticipationMode, Person, Registration, RegistrationStatus
-from meetings.testing import text_part
-from tests.conftest import html_forms, submit_form
+from meetings.testing import find_form, submit_form, text_part
 from tests.test_registration import make_meeting
 
 MANAGE_LINK = re.compile(r"http://localhost/registrations/([A-Za-z0-9_\-]+)")
@@ -22,7 +21,7 @@ def register_from_meeting_page(client, meeting_id: int, **typed):
     """The visitor's journey: the meeting page, its register button (page 1), the form sent (page 2)."""
     meeting_page = client.get(f"/meetings/{meeting_id}").get_data(as_text=True)
     form_url = REGISTER_LINK.search(meeting_page).group(1)
-    return submit_form(client, form_url, follow_redirects=True, **typed)
+    return submit_form(client, form_url, typed, follow_redirects=True)
 
 
 def registrations(app) -> list[Registration]:
@@ -120,14 +119,13 @@ def test_a_robot_filling_in_the_hidden_field_is_told_the_same_and_nothing_is_sto
 
 def test_bad_input_names_the_field_and_keeps_what_was_typed(client, app):
     meeting_id = make_meeting(app)
-    response = submit_form(client, f"/meetings/{meeting_id}/register", name="", email="saga.example.org",
-                           organisation_name="Byaföreningen", dietary_needs="Glutenfritt")
+    response = submit_form(client, f"/meetings/{meeting_id}/register", {
+        "name": "", "email": "saga.example.org", "organisation_name": "Byaföreningen", "dietary_needs": "Glutenfritt"})
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'href="#name"' in html and 'href="#email"' in html
     assert "Skriv ditt namn." in html and "namn@example.org" in html
-    (form,) = [f for f in html_forms(html) if f.method == "post" and f.action == ""]
-    sent = dict(form.fields)
+    sent = dict(find_form(html, f"/meetings/{meeting_id}/register").fields())
     assert (sent["email"], sent["organisation_name"], sent["dietary_needs"]) == (
         "saga.example.org", "Byaföreningen", "Glutenfritt")
     assert registrations(app) == []
@@ -156,7 +154,8 @@ def test_one_address_is_limited_however_many_machines_send_it(client, app, send_
     meeting_id = make_meeting(app)
     statuses = []
     for number in range(6):
-        response = submit_form(client, f"/meetings/{meeting_id}/register", name="Saga", email="saga@example.org",
+        response = submit_form(client, f"/meetings/{meeting_id}/register",
+                               {"name": "Saga", "email": "saga@example.org"},
                                environ_base={"REMOTE_ADDR": f"10.0.0.{number + 1}"})
         statuses.append(response.status_code)
     assert statuses == [302] * 5 + [429]
@@ -164,8 +163,8 @@ def test_one_address_is_limited_however_many_machines_send_it(client, app, send_
 
 def test_one_visitor_is_limited_however_many_addresses_they_use(client, app, send_mail):
     meeting_id = make_meeting(app)
-    statuses = [submit_form(client, f"/meetings/{meeting_id}/register", name="Saga",
-                            email=f"saga{number}@example.org").status_code for number in range(11)]
+    statuses = [submit_form(client, f"/meetings/{meeting_id}/register", {"name": "Saga",
+                            "email": f"saga{number}@example.org"}).status_code for number in range(11)]
     assert statuses == [302] * 10 + [429]
     assert len(registrations(app)) == 10
 

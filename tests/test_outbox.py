@@ -12,8 +12,8 @@ from sqlalchemy import select, update
 from meetings.domain.mail import MAX_ATTEMPTS, alert_failing_mail, send_due_mail
 from meetings.extensions import db
 from meetings.models import OutboxAttempt, OutboxMessage, Person, utcnow
-from meetings.testing import MailServer, text_part
-from tests.conftest import csrf_token, sign_in_as
+from meetings.testing import MailServer, csrf_token, text_part
+from tests.conftest import sign_in_as
 from tests.test_mail import outbox, queue, send
 
 

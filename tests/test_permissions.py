@@ -3,6 +3,7 @@
 from meetings.domain.permissions import may_edit_organisation, may_manage_forum, may_see_organisation
 from meetings.extensions import db
 from meetings.models import Forum, Organisation, OrganisationKind, OrganisationStatus, Person
+from meetings.testing import send_form
 
 
 def test_pending_organisations_are_seen_only_by_their_people_and_curators(app, people):
@@ -55,11 +56,11 @@ def test_only_curators_are_shown_the_approval_queue_in_the_menu(client, people):
 # --- curators correct entries; they do not enrol themselves --------------------------------
 
 def _add_representative_page(client, organisation_id):
-    from tests.htmlforms import forms
+    from meetings.testing import page_forms
 
     path = f"/organisations/{organisation_id}/representatives"
     page = client.get(path)
-    return page, [f for f in forms(page.get_data(as_text=True)) if f.action == path]
+    return page, [f for f in page_forms(page.get_data(as_text=True)) if f.action == path]
 
 
 def _representative_emails(app, organisation_id):
@@ -70,7 +71,8 @@ def _representative_emails(app, organisation_id):
 
 
 def test_an_organiser_of_one_body_cannot_make_themselves_representative_of_another(app, client, people):
-    from tests.conftest import csrf_token, sign_in_as
+    from meetings.testing import csrf_token
+    from tests.conftest import sign_in_as
 
     with app.app_context():
         county = Organisation(name="Länsstyrelsen Norrbotten", kind=OrganisationKind.PUBLIC_BODY)
@@ -99,7 +101,7 @@ def test_an_admin_adds_a_representative_and_is_recorded_as_having_done_so(app, c
 
     sign_in_as(client, people["admin"])
     page, (add,) = _add_representative_page(client, people["association"])
-    response = client.post(add.action, data=add.data(name="Kim Kassör", email="kim@redcross.example"))
+    response = send_form(client, add, {"name": "Kim Kassör", "email": "kim@redcross.example"}, page=add.action)
     assert response.status_code == 302
     assert _representative_emails(app, people["association"]) == ["kim@redcross.example", "rep@redcross.example"]
     with app.app_context():
@@ -118,7 +120,8 @@ def test_a_representative_adds_a_colleague_without_a_record_of_an_outsider(app, 
 
     sign_in_as(client, people["representative"])
     page, (add,) = _add_representative_page(client, people["association"])
-    assert client.post(add.action, data=add.data(name="Kim", email="kim@redcross.example")).status_code == 302
+    assert send_form(client, add, {"name": "Kim", "email": "kim@redcross.example"},
+                     page=add.action).status_code == 302
     with app.app_context():
         kim = db.session.scalar(db.select(Membership).join(Membership.person)
                                 .where(Person.email == "kim@redcross.example"))

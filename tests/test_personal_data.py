@@ -24,7 +24,8 @@ from meetings.models import (
     Registration,
     RegistrationStatus,
 )
-from tests.conftest import csrf_token, sign_in_as
+from meetings.testing import csrf_token
+from tests.conftest import sign_in_as
 from tests.test_registration import make_meeting, make_people
 
 

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from meetings.extensions import db
 from meetings.models import Person, Registration
+from meetings.testing import submit_form
 from tests.conftest import sign_in_as
-from tests.htmlforms import form
 from tests.test_invitations import ANNA, BERTIL, ENGLISH, invite_members, make_scenario, post_answer, token_for
 
 NEEDS = ("Vegetarisk", "Hörslinga")
@@ -42,9 +42,8 @@ def test_whoever_holds_the_shared_link_does_not_see_a_colleagues_needs(app, clie
 def test_answering_again_through_the_link_keeps_needs_it_did_not_show(app, client):
     scenario, token = answered(app, client)
     colleague = app.test_client()
-    page = colleague.get(f"/invitation/{token}", headers=ENGLISH).get_data(as_text=True)
-    answer = form(page, f"/invitation/{token}")
-    assert colleague.post(f"/invitation/{token}", data=answer.data(), headers=ENGLISH).status_code == 302
+    answer = submit_form(colleague, f"/invitation/{token}", action=f"/invitation/{token}", headers=ENGLISH)
+    assert answer.status_code == 302
     with app.app_context():
         anna = db.session.scalar(select(Registration).join(Registration.person)
                                  .where(Person.email == "anna@redcross.example"))
@@ -67,10 +66,9 @@ def test_an_error_listing_the_lines_typed_escapes_them(app, client):
 
     scenario = make_scenario(app)
     sign_in_as(client, scenario.organiser)
-    page = client.get(f"/meetings/{scenario.meeting}/invitations", headers=ENGLISH).get_data(as_text=True)
-    invite = form(page, f"/meetings/{scenario.meeting}/invitations/emails")
     typed = '<script>alert(1)</script>'
-    response = client.post(invite.action, data=invite.data(**{"emails-emails": typed}), headers=ENGLISH)
+    response = submit_form(client, f"/meetings/{scenario.meeting}/invitations", {"emails-emails": typed},
+                           action=f"/meetings/{scenario.meeting}/invitations/emails", headers=ENGLISH)
     html = response.get_data(as_text=True)
     assert "These lines are not e-mail addresses" in html
     assert typed not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html

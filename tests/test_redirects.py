@@ -9,9 +9,8 @@ from urllib.parse import quote
 
 import pytest
 
-from meetings.testing import text_part
+from meetings.testing import submit_form, text_part
 from meetings.urls import safe_next_path
-from tests.htmlforms import form
 from tests.test_auth import LINK
 
 FOREIGN = [
@@ -39,37 +38,32 @@ OWN = ["/forums", "/meetings/7/register", "/organisations?q=R%C3%B6da+Korset&pag
 
 @pytest.mark.parametrize("target", FOREIGN)
 def test_the_sign_in_link_never_leads_to_another_site(client, send_mail, target):
-    page = client.get("/sign-in?next=" + quote(target, safe=""))
-    assert page.status_code == 200
-    sign_in = form(page.get_data(as_text=True), "/sign-in")
-    response = client.post("/sign-in", data=sign_in.data(email="phish@example.org"))
+    response = submit_form(client, "/sign-in?next=" + quote(target, safe=""), {"email": "phish@example.org"},
+                           action="/sign-in")
     assert response.status_code == 302
     (mail,) = [m for m in send_mail() if m["To"] == "phish@example.org"]
     url = LINK.search(text_part(mail)).group(0)
-    confirm = form(client.get(url).get_data(as_text=True), url.removeprefix("http://localhost"))
-    followed = client.post(url, data=confirm.data())
+    path = url.removeprefix("http://localhost")
+    followed = submit_form(client, path, action=path)
     assert followed.status_code == 302 and followed.headers["Location"] == "/"
 
 
 @pytest.mark.parametrize("target", OWN)
 def test_the_sign_in_link_leads_back_to_the_page_one_came_from(client, send_mail, target):
-    sign_in = form(client.get("/sign-in?next=" + quote(target, safe="")).get_data(as_text=True), "/sign-in")
-    client.post("/sign-in", data=sign_in.data(email="back@example.org"))
+    submit_form(client, "/sign-in?next=" + quote(target, safe=""), {"email": "back@example.org"}, action="/sign-in")
     url = LINK.search(text_part(send_mail()[-1])).group(0)
-    confirm = form(client.get(url).get_data(as_text=True), url.removeprefix("http://localhost"))
-    assert client.post(url, data=confirm.data()).headers["Location"] == target.replace(" ", "%20")
+    path = url.removeprefix("http://localhost")
+    assert submit_form(client, path, action=path).headers["Location"] == target.replace(" ", "%20")
 
 
 @pytest.mark.parametrize("target", FOREIGN)
 def test_the_language_switch_never_leads_to_another_site(client, target):
-    switch = form(client.get("/").get_data(as_text=True), "/language")
-    response = client.post("/language", data=switch.data(locale="en", next=target))
+    response = submit_form(client, "/", {"locale": "en", "next": target}, action="/language")
     assert response.status_code == 302 and response.headers["Location"] == "/"
 
 
 def test_the_language_switch_returns_to_the_page_with_its_query(client):
-    switch = form(client.get("/organisations?q=R%C3%B6da").get_data(as_text=True), "/language")
-    response = client.post("/language", data=switch.data(locale="en"))
+    response = submit_form(client, "/organisations?q=R%C3%B6da", {"locale": "en"}, action="/language")
     assert response.headers["Location"] == "/organisations?q=R%C3%B6da"
 
 

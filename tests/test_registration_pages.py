@@ -10,8 +10,8 @@ from sqlalchemy import select
 from meetings.domain.registration import Refusal, RegistrationRefused, undo_cancel
 from meetings.extensions import db
 from meetings.models import MeetingFormat, Person, Registration, RegistrationStatus
-from meetings.testing import html_part, text_part
-from tests.conftest import csrf_token, html_forms, sign_in_as, submit_form
+from meetings.testing import csrf_token, find_form, html_part, send_form, submit_form, text_part
+from tests.conftest import sign_in_as
 from tests.test_registration import make_meeting, make_people
 
 MANAGE_LINK = re.compile(r"http://localhost/registrations/([A-Za-z0-9_\-]+)")
@@ -19,7 +19,7 @@ MANAGE_LINK = re.compile(r"http://localhost/registrations/([A-Za-z0-9_\-]+)")
 
 def register_through_page(client, meeting_id, **fields):
     """Fill in the registration form as a browser sends it: only the fields the page has."""
-    return submit_form(client, f"/meetings/{meeting_id}/register", **fields)
+    return submit_form(client, f"/meetings/{meeting_id}/register", fields)
 
 
 def test_a_person_without_an_organisation_registers_with_what_the_page_sends(client, app, send_mail):
@@ -41,7 +41,7 @@ def test_a_person_without_an_organisation_registers_with_what_the_page_sends(cli
 def test_a_representative_chooses_on_whose_behalf_to_register(client, app, people, send_mail):
     meeting_id = make_meeting(app)
     sign_in_as(client, people["representative"])
-    submit_form(client, f"/meetings/{meeting_id}/register", organisation=str(people["association"]))
+    submit_form(client, f"/meetings/{meeting_id}/register", {"organisation": str(people["association"])})
     with app.app_context():
         assert db.session.scalar(select(Registration)).organisation_id == people["association"]
 
@@ -101,8 +101,8 @@ def test_switch_mode_and_cancel_by_the_link(client, app, send_mail):
     assert asked.status_code == 200 and "Vill du avboka din anmälan?" in asked.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(Registration)).status == RegistrationStatus.CONFIRMED  # only asked
-    answer = client.post(f"/registrations/{token}", data=dict(html_forms(asked.get_data(as_text=True))[-1].fields)
-                         | {"cancel-submit": "1"})
+    confirm = find_form(asked.get_data(as_text=True), f"/registrations/{token}", button="cancel-submit")
+    answer = send_form(client, confirm, page=f"/registrations/{token}", button="cancel-submit")
     assert answer.status_code == 302
     with app.app_context():
         registration = db.session.scalar(select(Registration))
@@ -115,11 +115,10 @@ def cancel_by_link(client, token: str):
     asked = client.get(f"/registrations/{token}")
     first = submit_form(client, f"/registrations/{token}", button="cancel-submit")
     assert asked.status_code == 200 and first.status_code == 200
-    (confirm,) = [f for f in html_forms(first.get_data(as_text=True))
-                  if any(name == "cancel-submit" for name, _ in f.buttons)]
-    assert ("cancel-confirm", "yes") in confirm.fields
-    return client.post(f"/registrations/{token}", data=dict(confirm.fields) | {"cancel-submit": "1"},
-                       follow_redirects=True)
+    confirm = find_form(first.get_data(as_text=True), f"/registrations/{token}", button="cancel-submit")
+    assert ("cancel-confirm", "yes") in confirm.fields(button="cancel-submit")
+    return send_form(client, confirm, page=f"/registrations/{token}", button="cancel-submit",
+                     follow_redirects=True)
 
 
 def test_a_cancellation_can_be_undone_while_the_place_is_free(client, app, send_mail):

@@ -6,7 +6,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from meetings.auth import IDLE_LIMIT
-from tests.htmlforms import form
+from meetings.testing import submit_form
 from tests.test_auth import ask_for_link, follow_link, link_from_mail
 
 COOKIE = "meetings_session"
@@ -29,8 +29,7 @@ def copy_of(app, client):
 
 
 def press(client, page, action):
-    chosen = form(client.get(page).get_data(as_text=True), action)
-    return client.post(action, data=chosen.data())
+    return submit_form(client, page, action=action)
 
 
 def test_a_copied_session_stops_working_when_its_owner_signs_out(app, people, send_mail):

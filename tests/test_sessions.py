@@ -37,8 +37,8 @@ from meetings.models import (
     SessionChoice,
     utcnow,
 )
-from meetings.testing import text_part
-from tests.conftest import csrf_token, sign_in_as
+from meetings.testing import csrf_token, text_part
+from tests.conftest import sign_in_as
 from tests.test_registration import make_people
 
 ON_SITE, ONLINE = ParticipationMode.ON_SITE, ParticipationMode.ONLINE
@@ -485,7 +485,7 @@ def test_a_registrant_chooses_sessions_on_the_page(app, client):
 def test_sessions_are_chosen_in_the_invitation_answer_and_listed_in_the_confirmation(app, client, send_mail):
     from meetings.domain.invitations import invitation_token, invite_emails
     from meetings.models import Invitation
-    from tests.conftest import html_forms, submit_form
+    from meetings.testing import find_form, send_form, submit_form
 
     meeting_id, (health, youth, preparedness) = make_programme(app)
     with app.app_context():
@@ -497,19 +497,17 @@ def test_sessions_are_chosen_in_the_invitation_answer_and_listed_in_the_confirma
 
     # Two sessions at the same time: refused beside the choice, nothing stored, what was typed kept.
     fields = {"attendees-0-name": "Kim Bybo", "attendees-0-mode": "on_site"}
-    refused = submit_form(client, url, answer="yes", **fields,
-                          **{"attendees-0-sessions": [str(health), str(youth)]})
+    refused = submit_form(client, url, {"answer": "yes", **fields,
+                                        "attendees-0-sessions": [str(health), str(youth)]})
     html = refused.get_data(as_text=True)
     assert refused.status_code == 400 and 'id="attendees-0-sessions-error"' in html
     assert 'value="Kim Bybo"' in html
     with app.app_context():
         assert db.session.scalar(select(func.count(Registration.id))) == 0
 
-    forms = [f for f in html_forms(html) if any(name == "more-rows" for name, _ in f.buttons)]
-    assert len(forms) == 1, [(f.action, f.buttons) for f in forms]
-    data = [(name, value) for name, value in forms[0].fields if name != "attendees-0-sessions"]
-    data += [("attendees-0-sessions", str(health)), ("attendees-0-sessions", str(preparedness))]
-    assert client.post(url, data=dict_with_lists(data)).status_code == 302
+    form = find_form(html, url, button="more-rows")
+    assert send_form(client, form, {"attendees-0-sessions": [str(health), str(preparedness)]},
+                     page=url).status_code == 302
     with app.app_context():
         registration = db.session.scalar(select(Registration))
         assert {c.session_id: c.status for c in registration.session_choices} == {
@@ -519,8 +517,3 @@ def test_sessions_are_chosen_in_the_invitation_answer_and_listed_in_the_confirma
     assert "Folkhälsa i glesbygd" in text and "Beredskap och frivilliga" in text
     assert "Unga och föreningslivet" not in text
 
-
-def dict_with_lists(pairs):
-    from werkzeug.datastructures import MultiDict
-
-    return MultiDict(pairs)

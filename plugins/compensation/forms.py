@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from meetings import api
 
 from .i18n import _l
 
@@ -20,15 +21,15 @@ def required():
     return DataRequired(message=_l("Fill in this field."))
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(api.FlaskForm):
     """Only the CSRF token: for buttons that do one thing."""
 
 
-class AttendeesForm(FlaskForm):
+class AttendeesForm(api.FlaskForm):
     attendees = MultiCheckboxField(_l("Who attended for the organisation"), coerce=int, validate_choice=False)
 
 
-class TripForm(FlaskForm):
+class TripForm(api.FlaskForm):
     driver = StringField(_l("Driver"), validators=[required(), Length(max=200)])
     from_place = StringField(_l("From"), validators=[required(), Length(max=200)])
     to_place = StringField(_l("To"), validators=[required(), Length(max=200)])
@@ -36,7 +37,7 @@ class TripForm(FlaskForm):
     passengers = TextAreaField(_l("Passengers riding along (one name a line)"), validators=[Length(max=2000)])
 
 
-class ExpenseForm(FlaskForm):
+class ExpenseForm(api.FlaskForm):
     kind = SelectField(_l("Kind of cost"), choices=[("public_transport", _l("Public transport")),
                                                     ("other", _l("Other cost"))])
     description = StringField(_l("What it was for"), validators=[required(), Length(max=200)])
@@ -44,14 +45,14 @@ class ExpenseForm(FlaskForm):
     receipt = FileField(_l("Receipt (PDF, JPEG or PNG)"))
 
 
-class PaymentForm(FlaskForm):
+class PaymentForm(api.FlaskForm):
     method = RadioField(_l("Paid to"), choices=[("bankgiro", _l("Bankgiro")), ("plusgiro", _l("Plusgiro")),
                                                ("iban", _l("Bank account (IBAN)"))],
                         validators=[DataRequired(message=_l("Choose how the organisation is paid."))])
     number = StringField(_l("Number"), validators=[required(), Length(max=60)])
 
 
-class RulesForm(FlaskForm):
+class RulesForm(api.FlaskForm):
     offered = BooleanField(_l("Compensation is offered to civil-society organisations at this forum's meetings"))
     fee_on_site = StringField(_l("Participation fee on site, per representative (kronor)"), default="0")
     fee_online = StringField(_l("Participation fee online, per representative (kronor)"), default="0")
@@ -63,7 +64,7 @@ class RulesForm(FlaskForm):
     budget = StringField(_l("Budget for the year (kronor; empty for no limit)"), validators=[Optional()])
 
 
-class MeetingRulesForm(FlaskForm):
+class MeetingRulesForm(api.FlaskForm):
     offered = SelectField(_l("Compensation at this meeting"),
                           choices=[("", _l("As the forum's rules say")), ("yes", _l("Offered")),
                                    ("no", _l("Not offered"))])
@@ -73,10 +74,10 @@ class MeetingRulesForm(FlaskForm):
     deadline_days = StringField(_l("Days after the meeting to claim (empty: the forum's)"))
 
 
-class DecideForm(FlaskForm):
+class DecideForm(api.FlaskForm):
     reason = TextAreaField(_l("Reason (required to return or reject; the organisation sees it)"),
                            validators=[Length(max=2000)])
 
 
-class PaidForm(FlaskForm):
+class PaidForm(api.FlaskForm):
     claims = MultiCheckboxField(_l("Approved claims"), coerce=int, validate_choice=False)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
+
+from meetings import api
 
 from .i18n import _l
 
 
-class HeaderForm(FlaskForm):
+class HeaderForm(api.FlaskForm):
     place = StringField(_l("Place"), validators=[Optional(), Length(max=300)])
     secretary = SelectField(_l("Secretary"), validate_choice=True)
     chair = SelectField(_l("Chair"), validators=[DataRequired(_l("Choose the chair."))])
@@ -19,7 +20,7 @@ class HeaderForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class ParagraphForm(FlaskForm):
+class ParagraphForm(api.FlaskForm):
     title = StringField(_l("Heading"), validators=[DataRequired(_l("Give the paragraph a heading.")),
                                                    Length(max=300)])
     case_number = StringField(_l("Case number (Dnr)"), validators=[Optional(), Length(max=60)])
@@ -30,13 +31,13 @@ class ParagraphForm(FlaskForm):
     submit = SubmitField(_l("Save paragraph"))
 
 
-class NewParagraphForm(FlaskForm):
+class NewParagraphForm(api.FlaskForm):
     title = StringField(_l("Heading of the new paragraph"),
                         validators=[DataRequired(_l("Give the paragraph a heading.")), Length(max=300)])
     submit = SubmitField(_l("Add paragraph"))
 
 
-class ActionForm(FlaskForm):
+class ActionForm(api.FlaskForm):
     what = TextAreaField(_l("What is to be done"), validators=[DataRequired(_l("Say what is to be done."))],
                          render_kw={"rows": 2})
     who = SelectField(_l("Who"), validators=[DataRequired(_l("Choose who is to do it."))])
@@ -44,12 +45,12 @@ class ActionForm(FlaskForm):
     submit = SubmitField(_l("Add action item"))
 
 
-class CorrectionForm(FlaskForm):
+class CorrectionForm(api.FlaskForm):
     reason = TextAreaField(_l("What is corrected, and why"),
                            validators=[DataRequired(_l("Say what is to be corrected and why."))],
                            render_kw={"rows": 3})
     submit = SubmitField(_l("Start a correction"))
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(api.FlaskForm):
     submit = SubmitField()
