@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -38,16 +39,17 @@ class TripForm(api.FlaskForm):
 
 
 class ExpenseForm(api.FlaskForm):
-    kind = SelectField(_l("Kind of cost"), choices=[("public_transport", _l("Public transport")),
-                                                    ("other", _l("Other cost"))])
+    kind = SelectField(_l("Kind of cost"), choices=[SelectChoice("public_transport", _l("Public transport")),
+                                                    SelectChoice("other", _l("Other cost"))])
     description = StringField(_l("What it was for"), validators=[required(), Length(max=200)])
     amount = StringField(_l("Amount in kronor"), validators=[required()])
     receipt = FileField(_l("Receipt (PDF, JPEG or PNG)"))
 
 
 class PaymentForm(api.FlaskForm):
-    method = RadioField(_l("Paid to"), choices=[("bankgiro", _l("Bankgiro")), ("plusgiro", _l("Plusgiro")),
-                                               ("iban", _l("Bank account (IBAN)"))],
+    method = RadioField(_l("Paid to"), choices=[SelectChoice("bankgiro", _l("Bankgiro")),
+                                               SelectChoice("plusgiro", _l("Plusgiro")),
+                                               SelectChoice("iban", _l("Bank account (IBAN)"))],
                         validators=[DataRequired(message=_l("Choose how the organisation is paid."))])
     number = StringField(_l("Number"), validators=[required(), Length(max=60)])
 
@@ -66,8 +68,8 @@ class RulesForm(api.FlaskForm):
 
 class MeetingRulesForm(api.FlaskForm):
     offered = SelectField(_l("Compensation at this meeting"),
-                          choices=[("", _l("As the forum's rules say")), ("yes", _l("Offered")),
-                                   ("no", _l("Not offered"))])
+                          choices=[SelectChoice("", _l("As the forum's rules say")),
+                                   SelectChoice("yes", _l("Offered")), SelectChoice("no", _l("Not offered"))])
     fee_on_site = StringField(_l("Participation fee on site (kronor; empty: the forum's)"))
     fee_online = StringField(_l("Participation fee online (kronor; empty: the forum's)"))
     max_representatives = StringField(_l("Representatives paid per organisation (empty: the forum's)"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, request, send_file, url_for
+from wtforms.fields.choices import SelectChoice
 
 from meetings import api
 
@@ -76,7 +77,7 @@ def _claim_page(meeting, organisation, person, claim, *, attendees_form=None, tr
     if attendees_form is None:
         attendees_form = AttendeesForm()
         attendees_form.attendees.data = [a.attendance_id for a in claim.attendees] if claim else []
-    attendees_form.attendees.choices = [(a.id, f"{a.name} ({a.mode.label})") for a in present]
+    attendees_form.attendees.choices = [SelectChoice(a.id, f"{a.name} ({a.mode.label})") for a in present]
     trip_form = trip_form or TripForm(formdata=None)
     expense_form = expense_form or ExpenseForm(formdata=None)
     details = claims.payment_details(organisation)
@@ -382,7 +383,7 @@ def forum_queue(forum):
     budget, used, left = claims.budget_figures(forum, year)
     paid_form = PaidForm()
     approved = [c for c in found if c.state == APPROVED]
-    paid_form.claims.choices = [(c.id, c.organisation.name) for c in approved]
+    paid_form.claims.choices = [SelectChoice(c.id, c.organisation.name) for c in approved]
     return render("forum.html", forum=forum, year=year, state=state, claims=found, budget=budget, used=used,
                   left=left, paid_form=paid_form, approved=approved, states=sent_states,
                   attendance_of=claims.attendance_of)

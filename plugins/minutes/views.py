@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from sqlalchemy.exc import IntegrityError
+from wtforms.fields.choices import SelectChoice
 
 from meetings import api
 
@@ -55,6 +56,11 @@ def _people_choices(protocol) -> list[tuple[str, str]]:
     return sorted(((str(p.id), p.display_name) for p in people.values()), key=lambda c: c[1])
 
 
+def _select(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
+    """(value, label) pairs as the choices of a select field."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 def _who_choices(protocol) -> list[tuple[str, str]]:
     people = [(f"p:{value}", label) for value, label in _people_choices(protocol)]
     organisations = {m.organisation.id: m.organisation for m in api.forum_members(protocol.meeting.forum)}
@@ -98,10 +104,10 @@ def details(meeting):
     form = HeaderForm()
     choices = _people_choices(protocol)
     none = [("", _("Nobody"))]
-    form.secretary.choices = none + choices
-    form.chair.choices = [("", _("Choose…"))] + choices
-    form.adjuster1.choices = [("", _("Choose…"))] + choices
-    form.adjuster2.choices = none + choices
+    form.secretary.choices = _select(none + choices)
+    form.chair.choices = _select([("", _("Choose…"))] + choices)
+    form.adjuster1.choices = _select([("", _("Choose…"))] + choices)
+    form.adjuster2.choices = _select(none + choices)
     if request.method == "GET":
         form.place.data = protocol.place
         form.secretary.data = str(protocol.secretary_id or "")
@@ -223,7 +229,7 @@ def paragraph(meeting, paragraph_id):
                 db.session.rollback()
                 form.title.errors = [str(error)]
     action_form = ActionForm()
-    action_form.who.choices = _who_choices(protocol)
+    action_form.who.choices = _select(_who_choices(protocol))
     return _render("paragraph.html", meeting=meeting, protocol=protocol, paragraph=paragraph, form=form,
                    speakers=speakers, chosen=chosen, conflict=conflict, action_form=action_form)
 
@@ -234,7 +240,7 @@ def add_action(meeting, paragraph_id):
     protocol = _protocol_or_404(meeting)
     paragraph = _paragraph_or_404(protocol, paragraph_id)
     action_form = ActionForm()
-    action_form.who.choices = _who_choices(protocol)
+    action_form.who.choices = _select(_who_choices(protocol))
     if action_form.validate_on_submit():
         kind, _sep, ident = action_form.who.data.partition(":")
         who = api.get_person(int(ident)) if kind == "p" else api.get_organisation(int(ident))
