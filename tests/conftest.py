@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from meetings.testing import make_organisation, make_person, sign_in
-
-
-def sign_in_as(client, person_id: int) -> None:
-    """Start a session for a person, as following a sign-in link does (meetings.testing.sign_in)."""
-    sign_in(client, person_id)
+from meetings.testing import make_organisation, make_person
 
 
 @pytest.fixture

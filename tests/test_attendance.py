@@ -44,8 +44,7 @@ from meetings.models import (
     RegistrationStatus,
     utcnow,
 )
-from meetings.testing import csrf_token, html_part, text_part
-from tests.conftest import sign_in_as
+from meetings.testing import csrf_token, html_part, sign_in, text_part
 
 ON_SITE, ONLINE = ParticipationMode.ON_SITE, ParticipationMode.ONLINE
 MANAGE_LINK = re.compile(r"http://localhost/registrations/([A-Za-z0-9_\-]+)")
@@ -142,7 +141,7 @@ def gathering(app, people):
 
 
 def signed_in_organiser(client, people):
-    sign_in_as(client, people["organiser"])
+    sign_in(client, people["organiser"])
     return client
 
 
@@ -563,9 +562,9 @@ def test_only_the_forums_organisers_see_the_lists(client, app, people, gathering
     url = f"/meetings/{gathering['meeting']}{suffix}"
     response = client.get(url)
     assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
-    sign_in_as(client, people["representative"])
+    sign_in(client, people["representative"])
     assert client.get(url).status_code == 403
-    sign_in_as(client, people["admin"])
+    sign_in(client, people["admin"])
     assert client.get(url).status_code == 200
 
 
@@ -578,7 +577,7 @@ def test_another_public_bodys_organiser_is_turned_away(client, app, people, gath
         db.session.add(Membership(person=officer, organisation=county, role=MembershipRole.ORGANISER))
         db.session.commit()
         officer_id = officer.id
-    sign_in_as(client, officer_id)
+    sign_in(client, officer_id)
     assert client.get(f"/meetings/{gathering['meeting']}/check-in").status_code == 403
     assert client.get(f"/meetings/{gathering['meeting']}/check-in/{gathering['anna_code']}").status_code == 403
 
@@ -586,7 +585,7 @@ def test_another_public_bodys_organiser_is_turned_away(client, app, people, gath
 def test_posts_by_others_change_nothing(client, app, people, gathering):
     meeting_id = gathering["meeting"]
     # The representative takes a CSRF token from a page they may see, then tries the organisers' actions.
-    sign_in_as(client, people["representative"])
+    sign_in(client, people["representative"])
     token = csrf_token(client.get("/").get_data(as_text=True))
     attempts = [
         (f"/meetings/{meeting_id}/registrations/{gathering['anna_registration']}/check-in", {"mode": "on_site"}),
@@ -674,7 +673,7 @@ def test_the_confirmation_carries_a_qr_code_that_opens_the_check_in_page(client,
     related = next(p for p in mail.walk() if p.get_content_type() == "multipart/related")
     assert [p.get_content_type() for p in related.iter_parts()] == ["text/html", "image/png"]
 
-    sign_in_as(client, people["organiser"])
+    sign_in(client, people["organiser"])
     assert "Check in Anna Andersson" in client.get(check_in_url.removeprefix("http://localhost")).get_data(
         as_text=True)
 

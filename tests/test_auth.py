@@ -10,8 +10,7 @@ from sqlalchemy import select
 from meetings.domain.auth import SignInError, check_token, hash_token
 from meetings.extensions import db
 from meetings.models import Person, SignInToken, utcnow
-from meetings.testing import csrf_token, text_part
-from tests.conftest import sign_in_as
+from meetings.testing import csrf_token, sign_in, text_part
 
 LINK = re.compile(r"http://localhost/sign-in/([A-Za-z0-9_\-]+)")
 
@@ -134,13 +133,13 @@ def test_links_never_send_people_to_another_site(client, send_mail):
 
 def test_forms_without_a_csrf_token_are_refused(client, people):
     assert client.post("/sign-in", data={"email": "x@example.org"}).status_code == 400
-    sign_in_as(client, people["admin"])
+    sign_in(client, people["admin"])
     assert client.post("/sign-out").status_code == 400
     assert client.get("/account").status_code == 200  # still signed in
 
 
 def test_sign_out_ends_the_session(client, people):
-    sign_in_as(client, people["admin"])
+    sign_in(client, people["admin"])
     assert client.get("/account").status_code == 200
     token = csrf_token(client.get("/").get_data(as_text=True))
     client.post("/sign-out", data={"csrf_token": token})

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from meetings.extensions import db
 from meetings.models import Meeting, Registration
-from tests.conftest import sign_in_as
+from meetings.testing import sign_in
 from tests.test_registration import make_meeting, make_people
 from tests.test_registration_pages import register_through_page
 
@@ -21,7 +21,7 @@ def test_a_locked_database_answers_try_again_and_keeps_nothing(make_app, tmp_pat
     meeting_id = make_meeting(app, capacity=5)
     (person_id,) = make_people(app, 1)
     client = app.test_client()
-    sign_in_as(client, person_id)
+    sign_in(client, person_id)
 
     other_writer = sqlite3.connect(path, isolation_level=None)
     other_writer.execute("BEGIN IMMEDIATE")  # e.g. a long write by another process

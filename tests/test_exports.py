@@ -54,7 +54,7 @@ def test_text_a_spreadsheet_refuses_is_cleaned_so_every_download_works(app, peop
     from meetings.domain.registration import register
     from meetings.extensions import db
     from meetings.models import Organisation, ParticipationMode, Person
-    from tests.conftest import sign_in_as
+    from meetings.testing import sign_in
     from tests.test_registration import make_meeting
 
     meeting_id = make_meeting(app)
@@ -73,7 +73,7 @@ def test_text_a_spreadsheet_refuses_is_cleaned_so_every_download_works(app, peop
     assert "RödaKorset" in names
 
     organiser = app.test_client()
-    sign_in_as(organiser, people["admin"])
+    sign_in(organiser, people["admin"])
     for fmt in ("xlsx", "csv"):
         download = organiser.get(f"/meetings/{meeting_id}/participants.{fmt}")
         assert download.status_code == 200, fmt

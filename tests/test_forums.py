@@ -35,8 +35,7 @@ from meetings.models import (
     SubjectArea,
     utcnow,
 )
-from meetings.testing import csrf_token, text_part
-from tests.conftest import sign_in_as
+from meetings.testing import csrf_token, sign_in, text_part
 
 
 def english(client):
@@ -246,9 +245,9 @@ def test_catalogue_costs_the_same_number_of_queries_for_many_forums(app, client,
 
 def test_organisers_are_offered_to_create_a_forum_others_are_not(client, world):
     assert 'href="/forums/new"' not in page(client, "/forums")
-    sign_in_as(client, world["representative"])
+    sign_in(client, world["representative"])
     assert 'href="/forums/new"' not in page(client, "/forums")
-    sign_in_as(client, world["organiser"])
+    sign_in(client, world["organiser"])
     assert 'href="/forums/new"' in page(client, "/forums")
 
 
@@ -271,7 +270,7 @@ def test_forum_page_explains_the_forum_and_who_speaks_for_whom(client, world):
 
 
 def test_managers_see_drafts_all_names_and_their_tools(client, world):
-    sign_in_as(client, world["organiser"])
+    sign_in(client, world["organiser"])
     html = page(client, "/forums/regionalt-dialogforum")
     assert "Hemligt utkast" in html
     assert "Hedda Hemlig" in html and "hemlig@redcross.example" not in html
@@ -282,7 +281,7 @@ def test_managers_see_drafts_all_names_and_their_tools(client, world):
 
 
 def test_people_of_member_organisations_see_every_name_but_no_address(client, world):
-    sign_in_as(client, world["colleague"])
+    sign_in(client, world["colleague"])
     html = page(client, "/forums/regionalt-dialogforum")
     assert "Hedda Hemlig" in html and "Kalle Kollega" in html
     assert "hemlig@redcross.example" not in html and "kalle@redcross.example" not in html
@@ -298,7 +297,7 @@ def test_unknown_forum_is_not_found(client, world):
 
 def test_asking_to_join_tells_the_organisers_and_their_decision_tells_the_organisation(
         app, client, world, send_mail):
-    sign_in_as(client, world["reader"])
+    sign_in(client, world["reader"])
     html = page(client, "/forums/kulturradet")
     assert "Föreningen Läslust can ask to join this forum." in html
     response = post_with_token(client, "/forums/kulturradet/join", "/forums/kulturradet",
@@ -314,7 +313,7 @@ def test_asking_to_join_tells_the_organisers_and_their_decision_tells_the_organi
     assert "http://localhost/forums/kulturradet/members" in text_part(received[0])
 
     # The organiser sees the request, with who asked, and accepts it.
-    sign_in_as(client, world["organiser"])
+    sign_in(client, world["organiser"])
     members = page(client, "/forums/kulturradet/members")
     assert "Requests to join" in members and "by Lisa Läsare" in members
     response = post_with_token(client, f"/forums/kulturradet/members/{world['readers']}/decision",
@@ -332,9 +331,9 @@ def test_asking_to_join_tells_the_organisers_and_their_decision_tells_the_organi
 
 
 def test_a_declined_organisation_is_told_and_may_ask_again(app, client, world, send_mail):
-    sign_in_as(client, world["reader"])
+    sign_in(client, world["reader"])
     post_with_token(client, "/forums/kulturradet/join", "/forums/kulturradet", {"organisation": world["readers"]})
-    sign_in_as(client, world["organiser"])
+    sign_in(client, world["organiser"])
     post_with_token(client, f"/forums/kulturradet/members/{world['readers']}/decision",
                     "/forums/kulturradet/members", {"decision": "decline"})
     assert member_status(app, "kulturradet", world["readers"]) == ForumMemberStatus.DECLINED
@@ -349,14 +348,14 @@ def test_a_declined_organisation_is_told_and_may_ask_again(app, client, world, s
     assert "There is no request from Föreningen Läslust waiting" in response.get_data(as_text=True)
     assert member_status(app, "kulturradet", world["readers"]) == ForumMemberStatus.DECLINED
 
-    sign_in_as(client, world["reader"])
+    sign_in(client, world["reader"])
     assert "Ask to join</button>" in page(client, "/forums/kulturradet")
     post_with_token(client, "/forums/kulturradet/join", "/forums/kulturradet", {"organisation": world["readers"]})
     assert member_status(app, "kulturradet", world["readers"]) == ForumMemberStatus.REQUESTED
 
 
 def test_asking_twice_sends_one_request(app, client, world, send_mail):
-    sign_in_as(client, world["reader"])
+    sign_in(client, world["reader"])
     for _ in range(2):
         post_with_token(client, "/forums/kulturradet/join", "/forums/kulturradet",
                         {"organisation": world["readers"]})
@@ -364,7 +363,7 @@ def test_asking_twice_sends_one_request(app, client, world, send_mail):
 
 
 def test_a_closed_forum_takes_no_requests(app, client, world):
-    sign_in_as(client, world["representative"])
+    sign_in(client, world["representative"])
     html = page(client, "/forums/lanspartnerskapet")
     assert "This forum is closed" in html and "Ask to join</button>" not in html
     response = post_with_token(client, "/forums/lanspartnerskapet/join", "/forums/lanspartnerskapet",
@@ -374,7 +373,7 @@ def test_a_closed_forum_takes_no_requests(app, client, world):
 
 
 def test_a_representative_asks_only_for_their_own_organisation(app, client, world):
-    sign_in_as(client, world["representative"])
+    sign_in(client, world["representative"])
     response = post_with_token(client, "/forums/kulturradet/join", "/forums/kulturradet",
                                {"organisation": world["readers"]})
     assert response.status_code == 403
@@ -387,7 +386,7 @@ def test_a_representative_asks_only_for_their_own_organisation(app, client, worl
 
 
 def test_someone_representing_several_organisations_chooses_which_asks(app, client, world):
-    sign_in_as(client, world["both"])
+    sign_in(client, world["both"])
     html = page(client, "/forums/kulturradet")
     select_html = html[html.index('<select id="organisation"'):]
     select_html = select_html[:select_html.index("</select>")]
@@ -406,7 +405,7 @@ def test_organisations_not_yet_approved_cannot_ask(app, client, world):
                                   role=MembershipRole.REPRESENTATIVE))
         db.session.commit()
         person_id = person.id
-    sign_in_as(client, person_id)
+    sign_in(client, person_id)
     assert "Ask to join" not in page(client, "/forums/kulturradet")
     response = post_with_token(client, "/forums/kulturradet/join", "/forums/kulturradet",
                                {"organisation": world["unapproved"]}, follow_redirects=True)
@@ -442,7 +441,7 @@ def test_an_organiser_creates_a_forum_and_interested_organisations_hear_of_it(ap
         db.session.commit()
         outdoors = db.session.scalar(select(SubjectArea.id).where(SubjectArea.code == "friluftsliv"))
         kiruna = db.session.scalar(select(Municipality.id).where(Municipality.code == "2584"))
-    sign_in_as(client, world["organiser"])
+    sign_in(client, world["organiser"])
     response = post_with_token(client, "/forums/new", "/forums/new",
                                create_form(world, subject_areas=[outdoors], municipalities=[kiruna],
                                            membership="closed"))
@@ -459,7 +458,7 @@ def test_an_organiser_creates_a_forum_and_interested_organisations_hear_of_it(ap
 
 
 def test_equal_names_get_numbered_addresses_and_reserved_words_are_avoided(app, client, world):
-    sign_in_as(client, world["organiser"])
+    sign_in(client, world["organiser"])
     for _ in range(3):
         post_with_token(client, "/forums/new", "/forums/new", create_form(world, name="Kulturrådet"))
     post_with_token(client, "/forums/new", "/forums/new", create_form(world, name="New"))
@@ -470,7 +469,7 @@ def test_equal_names_get_numbered_addresses_and_reserved_words_are_avoided(app, 
 
 
 def test_a_chosen_address_must_be_free(app, client, world):
-    sign_in_as(client, world["organiser"])
+    sign_in(client, world["organiser"])
     response = post_with_token(client, "/forums/new", "/forums/new",
                                create_form(world, name="Ett nytt råd", slug="Kulturrådet"))
     html = response.get_data(as_text=True)
@@ -482,7 +481,7 @@ def test_a_chosen_address_must_be_free(app, client, world):
 
 
 def test_the_form_explains_its_mistakes_and_keeps_what_was_typed(app, client, world):
-    sign_in_as(client, world["organiser"])
+    sign_in(client, world["organiser"])
     response = post_with_token(client, "/forums/new", "/forums/new",
                                create_form(world, name="  ", participation_level="",
                                            description="Min beskrivning"))
@@ -496,7 +495,7 @@ def test_the_form_explains_its_mistakes_and_keeps_what_was_typed(app, client, wo
 
 
 def test_organisers_arrange_forums_only_for_their_own_body_admins_for_any(app, client, world):
-    sign_in_as(client, world["organiser"])
+    sign_in(client, world["organiser"])
     html = page(client, "/forums/new")
     options = html[html.index('name="organiser"'):]
     options = options[:options.index("</select>")]
@@ -506,7 +505,7 @@ def test_organisers_arrange_forums_only_for_their_own_body_admins_for_any(app, c
     with app.app_context():
         assert db.session.scalar(select(func.count(Forum.id))) == 3
 
-    sign_in_as(client, world["admin"])
+    sign_in(client, world["admin"])
     html = page(client, "/forums/new")
     options = html[html.index('name="organiser"'):]
     options = options[:options.index("</select>")]
@@ -521,7 +520,7 @@ def test_organisers_arrange_forums_only_for_their_own_body_admins_for_any(app, c
 
 def test_only_organisers_may_create_forums(app, client, world):
     assert client.get("/forums/new").status_code == 302  # to the sign-in page
-    sign_in_as(client, world["representative"])
+    sign_in(client, world["representative"])
     assert client.get("/forums/new").status_code == 403
     response = client.post("/forums/new", data=create_form(world))
     assert response.status_code in (400, 403)
@@ -530,7 +529,7 @@ def test_only_organisers_may_create_forums(app, client, world):
 
 
 def test_editing_a_forum_keeps_its_address_unless_asked(app, client, world):
-    sign_in_as(client, world["organiser"])
+    sign_in(client, world["organiser"])
     html = page(client, "/forums/regionalt-dialogforum/edit")
     assert 'value="Regionalt dialogforum"' in html and 'value="regionalt-dialogforum"' in html
     assert re.search(r'<input[^>]* checked [^>]*name="participation_level"[^>]*value="dialogue"', html)
@@ -557,7 +556,7 @@ def test_editing_a_forum_keeps_its_address_unless_asked(app, client, world):
 # --- managing members ---------------------------------------------------------------------
 
 def test_the_organiser_chooses_who_speaks_for_a_member_among_its_representatives(app, client, world):
-    sign_in_as(client, world["organiser"])
+    sign_in(client, world["organiser"])
     html = page(client, "/forums/regionalt-dialogforum/members")
     prefix = f"org{world['association']}-people"
     assert f'name="{prefix}"' in html and "kalle@redcross.example" in html
@@ -578,7 +577,7 @@ def test_the_organiser_chooses_who_speaks_for_a_member_among_its_representatives
 
 
 def test_removing_a_member(app, client, world):
-    sign_in_as(client, world["organiser"])
+    sign_in(client, world["organiser"])
     response = post_with_token(client, f"/forums/regionalt-dialogforum/members/{world['association']}/remove",
                                "/forums/regionalt-dialogforum/members", follow_redirects=True)
     assert "Svenska Röda Korset is no longer a member of the forum." in response.get_data(as_text=True)
@@ -591,7 +590,7 @@ def test_removing_a_member(app, client, world):
 @pytest.mark.parametrize("who", [None, "representative", "county_officer"])
 def test_only_managers_run_a_forum(app, client, world, who):
     if who:
-        sign_in_as(client, world[who])
+        sign_in(client, world[who])
     expected = 302 if who is None else 403
     for url in ("/forums/regionalt-dialogforum/edit", "/forums/regionalt-dialogforum/members",
                 "/forums/regionalt-dialogforum/find-organisations",
@@ -614,9 +613,9 @@ def test_only_managers_run_a_forum(app, client, world, who):
 
 
 def test_another_bodys_organiser_cannot_decide_requests(app, client, world):
-    sign_in_as(client, world["reader"])
+    sign_in(client, world["reader"])
     post_with_token(client, "/forums/kulturradet/join", "/forums/kulturradet", {"organisation": world["readers"]})
-    sign_in_as(client, world["county_officer"])
+    sign_in(client, world["county_officer"])
     response = post_with_token(client, f"/forums/kulturradet/members/{world['readers']}/decision",
                                "/forums/lanspartnerskapet", {"decision": "accept"})
     assert response.status_code == 403
@@ -635,7 +634,7 @@ def names_found(html: str) -> list[str]:
 
 
 def test_finding_organisations_by_area_and_municipality(client, world):
-    sign_in_as(client, world["organiser"])
+    sign_in(client, world["organiser"])
     url = "/forums/kulturradet/find-organisations"
     # Approved organisations only; the forum's own organiser is not offered.
     assert names_found(page(client, url)) == [
@@ -652,7 +651,7 @@ def test_finding_organisations_by_area_and_municipality(client, world):
 
 
 def test_organisations_that_never_took_part_are_flagged_and_can_be_shown_alone(client, world):
-    sign_in_as(client, world["organiser"])
+    sign_in(client, world["organiser"])
     url = "/forums/kulturradet/find-organisations?area=folkhalsa"
     html = page(client, url)
     rows = html[html.index("<tbody>"):].split("<tr>")[1:]
@@ -668,7 +667,7 @@ def test_organisations_that_never_took_part_are_flagged_and_can_be_shown_alone(c
 
 
 def test_adding_chosen_organisations_is_idempotent_and_tells_them(app, client, world, send_mail):
-    sign_in_as(client, world["organiser"])
+    sign_in(client, world["organiser"])
     url = "/forums/regionalt-dialogforum/find-organisations?area=folkhalsa"
     html = page(client, url)
     assert "Already a member" in html  # the Red Cross
@@ -693,7 +692,7 @@ def test_adding_chosen_organisations_is_idempotent_and_tells_them(app, client, w
 
 
 def test_adding_needs_a_choice_and_only_approved_organisations_are_added(app, client, world):
-    sign_in_as(client, world["organiser"])
+    sign_in(client, world["organiser"])
     url = "/forums/regionalt-dialogforum/find-organisations"
     response = post_with_token(client, url, url, {})
     assert "Choose at least one organisation." in response.get_data(as_text=True)
@@ -702,9 +701,9 @@ def test_adding_needs_a_choice_and_only_approved_organisations_are_added(app, cl
 
 
 def test_adding_an_organisation_that_asked_accepts_its_request(app, client, world):
-    sign_in_as(client, world["reader"])
+    sign_in(client, world["reader"])
     post_with_token(client, "/forums/kulturradet/join", "/forums/kulturradet", {"organisation": world["readers"]})
-    sign_in_as(client, world["organiser"])
+    sign_in(client, world["organiser"])
     url = "/forums/kulturradet/find-organisations?area=kultur"
     assert "Has asked to join" in page(client, url)
     post_with_token(client, url, url, {"organisation": [world["readers"]]})
@@ -714,7 +713,7 @@ def test_adding_an_organisation_that_asked_accepts_its_request(app, client, worl
 # --- the members export -------------------------------------------------------------------
 
 def test_members_export_reads_back_as_csv_and_xlsx(app, client, world):
-    sign_in_as(client, world["organiser"])
+    sign_in(client, world["organiser"])
     response = client.get("/forums/regionalt-dialogforum/members.csv")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"] == 'attachment; filename="regionalt-dialogforum-members.csv"'
@@ -742,7 +741,7 @@ def test_members_export_reads_back_as_csv_and_xlsx(app, client, world):
 
 
 def test_members_export_is_for_managers_only(client, world):
-    sign_in_as(client, world["colleague"])  # a member's own representative
+    sign_in(client, world["colleague"])  # a member's own representative
     assert client.get("/forums/regionalt-dialogforum/members.csv").status_code == 403
-    sign_in_as(client, world["admin"])
+    sign_in(client, world["admin"])
     assert client.get("/forums/regionalt-dialogforum/members.csv").status_code == 200

@@ -8,8 +8,7 @@ from flask_babel import force_locale
 from meetings.extensions import db
 from meetings.i18n import format_when
 from meetings.models import Person
-from meetings.testing import csrf_token
-from tests.conftest import sign_in_as
+from meetings.testing import csrf_token, sign_in
 
 
 def page_language(response) -> str:
@@ -55,12 +54,12 @@ def test_a_signed_in_persons_setting_wins(client, app, people):
     with app.app_context():
         db.session.get(Person, people["representative"]).locale = "en"
         db.session.commit()
-    sign_in_as(client, people["representative"])
+    sign_in(client, people["representative"])
     assert page_language(client.get("/", headers={"Accept-Language": "sv"})) == "en"
 
 
 def test_switching_language_when_signed_in_saves_the_setting(client, app, people):
-    sign_in_as(client, people["organiser"])
+    sign_in(client, people["organiser"])
     switch_language(client, "en")
     with app.app_context():
         assert db.session.get(Person, people["organiser"]).locale == "en"
@@ -82,7 +81,7 @@ def test_times_are_shown_in_stockholm_time_for_the_language(app):
 
 
 def test_account_page_saves_name_and_language(client, app, people):
-    sign_in_as(client, people["representative"])
+    sign_in(client, people["representative"])
     page = client.get("/account").get_data(as_text=True)
     response = client.post("/account", data={"name": "Rut R.", "locale": "en", "csrf_token": csrf_token(page)})
     assert response.status_code == 302
@@ -93,7 +92,7 @@ def test_account_page_saves_name_and_language(client, app, people):
 
 
 def test_account_form_keeps_what_was_typed_when_invalid(client, app, people):
-    sign_in_as(client, people["representative"])
+    sign_in(client, people["representative"])
     page = client.get("/account").get_data(as_text=True)
     response = client.post("/account", data={"name": "x" * 201, "locale": "en", "csrf_token": csrf_token(page)})
     assert response.status_code == 200

@@ -27,8 +27,7 @@ from meetings.models import (
     SubjectArea,
     utcnow,
 )
-from meetings.testing import csrf_token
-from tests.conftest import sign_in_as
+from meetings.testing import csrf_token, sign_in
 
 ONLINE_URL = "https://meet.example.org/hemlig-lank"
 
@@ -181,7 +180,7 @@ def test_the_personal_feed_shows_the_online_link_to_a_confirmed_online_participa
     with app.app_context():
         register(db.session.get(Meeting, data["public"]), db.session.get(Person, data["person"]),
                  ParticipationMode.ONLINE, notify=False)
-    sign_in_as(client, data["person"])
+    sign_in(client, data["person"])
     page = client.get("/calendar/personal").get_data(as_text=True)
     created = client.post("/calendar/personal", data={"csrf_token": csrf_token(page), "action": "create"})
     link = re.search(r'value="(http://moten\.example\.se/calendar/private/[^"]+)"', created.get_data(as_text=True))
@@ -201,7 +200,7 @@ def test_the_personal_feed_shows_the_online_link_to_a_confirmed_online_participa
 
 
 def test_revoked_and_unknown_feed_addresses_answer_the_same_404(client, app, data):
-    sign_in_as(client, data["person"])
+    sign_in(client, data["person"])
     page = client.get("/calendar/personal").get_data(as_text=True)
     created = client.post("/calendar/personal", data={"csrf_token": csrf_token(page), "action": "create"})
     path = re.search(r'value="http://moten\.example\.se(/calendar/private/[^"]+)"',
@@ -314,7 +313,7 @@ def test_a_feed_is_rendered_once_until_a_meeting_in_it_changes(client, app, data
 def test_personal_data_export_and_erasure(app, data, client):
     from meetings.plugins import collect
 
-    sign_in_as(client, data["person"])
+    sign_in(client, data["person"])
     page = client.get("/calendar/personal").get_data(as_text=True)
     client.post("/calendar/personal", data={"csrf_token": csrf_token(page), "action": "create"})
     with app.app_context():

@@ -11,8 +11,7 @@ from sqlalchemy import func, select
 from meetings.extensions import db
 from meetings.forms.base import FlaskForm
 from meetings.models import Forum, Meeting
-from meetings.testing import find_form, send_form
-from tests.conftest import sign_in_as
+from meetings.testing import find_form, send_form, sign_in
 from tests.test_registration import make_meeting
 
 
@@ -38,7 +37,7 @@ def _new_forum_form(client):
 
 
 def test_a_line_break_in_a_one_line_field_is_refused_beside_the_field(client, app, people):
-    sign_in_as(client, people["organiser"])
+    sign_in(client, people["organiser"])
     new = _new_forum_form(client)
     answer = send_form(client, new, {"name": "Rådet\r\nBCC: alla", "slug": "radet"}, page="/forums/new")
     assert answer.status_code == 200
@@ -49,7 +48,7 @@ def test_a_line_break_in_a_one_line_field_is_refused_beside_the_field(client, ap
 
 
 def test_a_form_refuses_json_and_files_with_a_message(client, app, people):
-    sign_in_as(client, people["organiser"])
+    sign_in(client, people["organiser"])
     new = _new_forum_form(client)
     as_json = client.post("/forums/new", data=json.dumps(dict(new.filled_in({"name": "Rådet"}))),
                           content_type="application/json")
@@ -67,7 +66,7 @@ def test_a_date_far_out_of_range_is_refused_and_the_meeting_keeps_its_time(clien
         meeting.forum.organiser_id = people["region"]
         db.session.commit()
         starts_at = meeting.starts_at
-    sign_in_as(client, people["organiser"])
+    sign_in(client, people["organiser"])
     page = client.get(f"/meetings/{meeting_id}/edit", headers={"Accept-Language": "sv"}).get_data(as_text=True)
     edit = find_form(page, f"/meetings/{meeting_id}/edit", action=f"/meetings/{meeting_id}/edit")
     for typed in ("0001-01-01T00:00", "9999-12-31T23:59"):

@@ -32,8 +32,7 @@ from meetings.models import (
     SubjectArea,
 )
 from meetings.scheduler import build_scheduler
-from meetings.testing import csrf_token, html_part, text_part
-from tests.conftest import sign_in_as
+from meetings.testing import csrf_token, html_part, sign_in, text_part
 
 # 12 March 2030, 12:00–14:00 UTC is 13:00–15:00 in Stockholm (winter time).
 MEETING_START = datetime(2030, 3, 12, 12, 0, tzinfo=UTC)
@@ -351,7 +350,7 @@ def checked_values(html: str, name: str) -> set[str]:
 
 
 def test_a_representative_chooses_and_the_choices_are_kept(client, app, region, people):
-    sign_in_as(client, people["representative"])
+    sign_in(client, people["representative"])
     page = client.get(interests_url(people["association"]))
     assert page.status_code == 200
     html = page.get_data(as_text=True)
@@ -377,13 +376,13 @@ def test_a_representative_chooses_and_the_choices_are_kept(client, app, region, 
 
 
 def test_the_page_says_who_gets_the_email(client, region, people):
-    sign_in_as(client, people["representative"])
+    sign_in(client, people["representative"])
     html = client.get(interests_url(people["association"])).get_data(as_text=True)
     assert "Rut Representant" in html
 
 
 def test_an_unknown_choice_is_refused_and_nothing_is_saved(client, app, region, people):
-    sign_in_as(client, people["representative"])
+    sign_in(client, people["representative"])
     html = client.get(interests_url(people["association"])).get_data(as_text=True)
     response = client.post(interests_url(people["association"]), data={
         "csrf_token": csrf_token(html),
@@ -398,7 +397,7 @@ def test_an_unknown_choice_is_refused_and_nothing_is_saved(client, app, region, 
 
 
 def test_another_organisations_representative_is_refused(client, app, region, people):
-    sign_in_as(client, people["representative"])
+    sign_in(client, people["representative"])
     token = csrf_token(client.get("/").get_data(as_text=True))
     # Region Norrbotten (from the `people` fixture) is not the representative's organisation.
     assert client.get(interests_url(people["region"])).status_code == 403
@@ -409,7 +408,7 @@ def test_another_organisations_representative_is_refused(client, app, region, pe
 
 
 def test_curators_may_choose_for_any_organisation(client, app, region, people):
-    sign_in_as(client, people["admin"])
+    sign_in(client, people["admin"])
     html = client.get(interests_url(people["association"])).get_data(as_text=True)
     client.post(interests_url(people["association"]), data={
         "csrf_token": csrf_token(html), "municipalities": [str(region["places"]["Pajala"])]})
@@ -428,7 +427,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, app, region, people):
 
 
 def test_saving_needs_the_csrf_token(client, app, region, people):
-    sign_in_as(client, people["representative"])
+    sign_in(client, people["representative"])
     response = client.post(interests_url(people["association"]),
                            data={"subject_areas": [str(region["areas"]["kultur"])]})
     assert response.status_code == 400
@@ -440,7 +439,7 @@ def test_unknown_and_hidden_organisations_are_not_found(client, app, people):
         pending = add_organisation("Ny förening", status=OrganisationStatus.PENDING)
         db.session.commit()
         pending_id = pending.id
-    sign_in_as(client, people["representative"])
+    sign_in(client, people["representative"])
     assert client.get(interests_url(999999)).status_code == 404
     assert client.get(interests_url(pending_id)).status_code == 404
 

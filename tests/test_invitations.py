@@ -47,8 +47,7 @@ from meetings.models import (
     SubjectArea,
     utcnow,
 )
-from meetings.testing import csrf_token, find_form, html_part, send_form, submit_form, text_part
-from tests.conftest import sign_in_as
+from meetings.testing import csrf_token, find_form, html_part, send_form, sign_in, submit_form, text_part
 
 ON_SITE, ONLINE = ParticipationMode.ON_SITE, ParticipationMode.ONLINE
 ANSWER_LINK = re.compile(r"http://localhost/invitation/([A-Za-z0-9_\-]+)")
@@ -179,7 +178,7 @@ CECILIA = {"name": "Cecilia Ek", "email": "cecilia@redcross.example", "mode": "o
 
 def test_inviting_all_members_mails_each_representative_with_a_working_personal_link(app, client, send_mail):
     scenario = make_scenario(app)
-    sign_in_as(client, scenario.organiser)
+    sign_in(client, scenario.organiser)
     page = client.get(f"/meetings/{scenario.meeting}/invitations")
     assert page.status_code == 200
     response = client.post(f"/meetings/{scenario.meeting}/invitations/members",
@@ -249,7 +248,7 @@ def test_inviting_again_does_not_duplicate_and_leaves_answers_alone(app, send_ma
 
 def test_organisations_chosen_from_the_register_with_a_filter(app, client, send_mail):
     scenario = make_scenario(app)
-    sign_in_as(client, scenario.organiser)
+    sign_in(client, scenario.organiser)
     page = client.get(f"/meetings/{scenario.meeting}/invitations?area=kultur&municipality=2584")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
@@ -281,7 +280,7 @@ def silent_organisation(app) -> int:
 def test_an_organisation_nobody_can_be_reached_at_is_marked_before_sending_and_asks_for_an_address(app, client):
     scenario = make_scenario(app)
     silent_id = silent_organisation(app)
-    sign_in_as(client, scenario.organiser)
+    sign_in(client, scenario.organiser)
     url = f"/meetings/{scenario.meeting}/invitations"
     page = client.get(url).get_data(as_text=True)
     assert f'name="register-address-{silent_id}"' in page and "E-mail address to invite Tysta föreningen at" in page
@@ -299,7 +298,7 @@ def test_an_organisation_nobody_can_be_reached_at_is_marked_before_sending_and_a
 def test_the_organiser_adds_an_address_on_the_spot_and_it_is_used_again(app, client, send_mail):
     scenario = make_scenario(app)
     silent_id = silent_organisation(app)
-    sign_in_as(client, scenario.organiser)
+    sign_in(client, scenario.organiser)
     url = f"/meetings/{scenario.meeting}/invitations"
     response = submit_form(client, url, action=f"/meetings/{scenario.meeting}/invitations/organisations",
                            values={f"register-address-{silent_id}": "not an address"})
@@ -335,7 +334,7 @@ def test_members_without_an_address_are_listed_before_inviting_all(app, client, 
         forum_id = db.session.get(Meeting, scenario.meeting).forum_id
         db.session.add(ForumMember(forum_id=forum_id, organisation_id=silent_id, status=ForumMemberStatus.MEMBER))
         db.session.commit()
-    sign_in_as(client, scenario.organiser)
+    sign_in(client, scenario.organiser)
     url = f"/meetings/{scenario.meeting}/invitations"
     page = client.get(url).get_data(as_text=True)
     assert "2 members cannot be reached yet" in page  # Tysta föreningen and Ny förening
@@ -351,7 +350,7 @@ def test_members_without_an_address_are_listed_before_inviting_all(app, client, 
 
 def test_filters_and_messages_survive_a_post(app, client, send_mail):
     scenario = make_scenario(app)
-    sign_in_as(client, scenario.organiser)
+    sign_in(client, scenario.organiser)
     url = f"/meetings/{scenario.meeting}/invitations?area=kultur&municipality=2584"
     response = submit_form(client, url,
                            action=f"/meetings/{scenario.meeting}/invitations/organisations?area=kultur&municipality=2584",
@@ -366,7 +365,7 @@ def test_filters_and_messages_survive_a_post(app, client, send_mail):
 
 def test_choosing_nothing_from_the_register_is_an_error_beside_the_list(app, client):
     scenario = make_scenario(app)
-    sign_in_as(client, scenario.organiser)
+    sign_in(client, scenario.organiser)
     page = client.get(f"/meetings/{scenario.meeting}/invitations").get_data(as_text=True)
     response = client.post(f"/meetings/{scenario.meeting}/invitations/organisations", data={
         "register-csrf_token": csrf_token(page), "register-seats": "0"})
@@ -380,7 +379,7 @@ def test_choosing_nothing_from_the_register_is_an_error_beside_the_list(app, cli
 
 def test_plain_addresses_are_invited_and_a_bad_line_refuses_them_all(app, client, send_mail):
     scenario = make_scenario(app)
-    sign_in_as(client, scenario.organiser)
+    sign_in(client, scenario.organiser)
     page = client.get(f"/meetings/{scenario.meeting}/invitations").get_data(as_text=True)
     typed = "kim@byn.example\nnot an address\nEva@Hembygd.example"
     response = client.post(f"/meetings/{scenario.meeting}/invitations/emails", data={
@@ -405,7 +404,7 @@ def test_plain_addresses_are_invited_and_a_bad_line_refuses_them_all(app, client
 
 def test_a_draft_or_cancelled_meeting_sends_no_invitations(app, client):
     scenario = make_scenario(app, status=MeetingStatus.DRAFT)
-    sign_in_as(client, scenario.organiser)
+    sign_in(client, scenario.organiser)
     page = client.get(f"/meetings/{scenario.meeting}/invitations")
     assert "Publish the meeting before you send invitations." in page.get_data(as_text=True)
     client.post(f"/meetings/{scenario.meeting}/invitations/members",
@@ -429,7 +428,7 @@ def test_only_the_forums_organisers_invite_and_see_the_overview(app, client):
     assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
 
     for person_id in (scenario.rep_sv, scenario.other_organiser):
-        sign_in_as(client, person_id)
+        sign_in(client, person_id)
         assert client.get(overview).status_code == 403
         token = csrf_token(client.get("/").get_data(as_text=True))
         response = client.post(f"{overview}/members", data={"members-csrf_token": token})
@@ -439,7 +438,7 @@ def test_only_the_forums_organisers_invite_and_see_the_overview(app, client):
         assert response.status_code == 403
     assert count(app, Invitation) == 0
 
-    sign_in_as(client, scenario.organiser)
+    sign_in(client, scenario.organiser)
     assert client.get(overview).status_code == 200
     assert client.get("/meetings/999999/invitations").status_code == 404
 
@@ -763,7 +762,7 @@ def test_the_overview_shows_each_status_and_no_answer_once_registration_closed(a
     post_answer(client, token_for(app, scenario, scenario.red_cross), "yes", [ANNA])
     post_answer(client, token_for(app, scenario, scenario.reading), "no")
 
-    sign_in_as(client, scenario.organiser)
+    sign_in(client, scenario.organiser)
     html = client.get(f"/meetings/{scenario.meeting}/invitations").get_data(as_text=True)
     assert overview_states(html) == {"Svenska Röda Korset": "Yes", "Föreningen Läslust": "No",
                       "Byaföreningen i Vittangi": "Opened", "kim@byn.example": "Sent"}
@@ -784,7 +783,7 @@ def test_send_again_uses_the_same_link(app, client, send_mail):
     scenario = make_scenario(app)
     invite_members(app, scenario)
     first = {mail["To"]: ANSWER_LINK.search(text_part(mail)).group(1) for mail in send_mail()}
-    sign_in_as(client, scenario.organiser)
+    sign_in(client, scenario.organiser)
     page = client.get(f"/meetings/{scenario.meeting}/invitations").get_data(as_text=True)
     invitation = invitation_of(app, scenario, scenario.reading)
     response = client.post(f"/meetings/{scenario.meeting}/invitations/{invitation.id}/send-again",
@@ -884,7 +883,7 @@ def test_one_action_reminds_everyone_who_has_not_answered_with_a_reminder(app, c
     invite_members(app, scenario)  # Red Cross (2 people), Läslust, the village
     sent = len(send_mail())
     post_answer(client, token_for(app, scenario, scenario.reading), "no")
-    sign_in_as(client, scenario.organiser)
+    sign_in(client, scenario.organiser)
     url = f"/meetings/{scenario.meeting}/invitations"
     assert "Remind all 2 invitations not yet answered" in client.get(url).get_data(as_text=True)
     response = submit_form(client, url, action=f"/meetings/{scenario.meeting}/invitations/remind",
@@ -903,7 +902,7 @@ def test_one_action_reminds_everyone_who_has_not_answered_with_a_reminder(app, c
 def test_the_account_page_shows_the_organisations_invitations_waiting_for_an_answer(app, client, send_mail):
     scenario = make_scenario(app)
     invite_members(app, scenario)
-    sign_in_as(client, scenario.rep_reading)
+    sign_in(client, scenario.rep_reading)
     html = client.get("/account").get_data(as_text=True)  # in Lars's own language, Swedish
     assert "Inbjudningar som väntar på svar" in html and "för Föreningen Läslust" in html
     token = token_for(app, scenario, scenario.reading)

@@ -27,8 +27,7 @@ from meetings.models import (
     SubjectArea,
     utcnow,
 )
-from meetings.testing import csrf_token, text_part
-from tests.conftest import sign_in_as
+from meetings.testing import csrf_token, sign_in, text_part
 
 LINK = re.compile(r"http://localhost/sign-in/[A-Za-z0-9_\-]+")
 NEW_ADDRESS = "kansli@norrsken.example"
@@ -158,7 +157,7 @@ def test_an_association_joins_confirms_and_is_approved_with_the_mails(app, clien
     assert "http://localhost/admin/organisations" in text_part(received[0])
 
     admin = app.test_client()
-    sign_in_as(admin, people["admin"])
+    sign_in(admin, people["admin"])
     queue = admin.get("/admin/organisations").get_data(as_text=True)
     assert "Byaföreningen Norrsken" in queue and "Nora Nilsson" in queue
     response = press(admin, "/admin/organisations", f"/admin/organisations/{organisation_id}/approve")
@@ -177,7 +176,7 @@ def test_an_association_joins_confirms_and_is_approved_with_the_mails(app, clien
 
 def test_a_signed_in_person_registering_with_their_own_address_needs_no_confirmation(
         app, client, people, reference, send_mail):
-    sign_in_as(client, people["representative"])
+    sign_in(client, people["representative"])
     form = client.get("/organisations/new").get_data(as_text=True)
     assert 'value="rep@redcross.example"' in form and 'value="Rut Representant"' in form
 
@@ -233,7 +232,7 @@ def test_a_curator_rejects_a_registration_with_a_reason(app, client, people, ref
         organisation_id = organisation_named("Byaföreningen Norrsken").id
 
     organiser = app.test_client()
-    sign_in_as(organiser, people["organiser"])
+    sign_in(organiser, people["organiser"])
     press(organiser, "/admin/organisations", f"/admin/organisations/{organisation_id}/reject",
           reason="Föreningen finns redan under namnet Norrskens byaförening.")
     with app.app_context():
@@ -250,7 +249,7 @@ def test_only_curators_see_and_work_the_approval_queue(app, client, people, refe
     anonymous = app.test_client().get("/admin/organisations")
     assert anonymous.status_code == 302 and anonymous.headers["Location"].startswith("/sign-in")
     representative = app.test_client()
-    sign_in_as(representative, people["representative"])
+    sign_in(representative, people["representative"])
     assert representative.get("/admin/organisations").status_code == 403
     token = csrf_token(representative.get("/").get_data(as_text=True))
     for action in ("approve", "reject"):
@@ -261,7 +260,7 @@ def test_only_curators_see_and_work_the_approval_queue(app, client, people, refe
 
     # An address nobody has confirmed cannot be approved, even by an admin.
     admin = app.test_client()
-    sign_in_as(admin, people["admin"])
+    sign_in(admin, people["admin"])
     assert "Byaföreningen Norrsken" in admin.get("/admin/organisations").get_data(as_text=True)
     press(admin, "/admin/organisations", f"/admin/organisations/{organisation_id}/approve")
     with app.app_context():
@@ -341,7 +340,7 @@ def test_registration_needs_the_csrf_token(app, client, reference):
 # --- editing and permissions --------------------------------------------------------------
 
 def test_a_representative_edits_the_entry(app, client, people, reference):
-    sign_in_as(client, people["representative"])
+    sign_in(client, people["representative"])
     path = f"/organisations/{people['association']}/edit"
     form = client.get(path).get_data(as_text=True)
     assert 'name="kind"' not in form  # the kind is the curators' to set
@@ -365,7 +364,7 @@ def test_a_representative_edits_the_entry(app, client, people, reference):
 
 
 def test_editing_refuses_bad_input_and_keeps_it(app, client, people, reference, other_association):
-    sign_in_as(client, people["representative"])
+    sign_in(client, people["representative"])
     path = f"/organisations/{people['association']}/edit"
     response = post_form(client, path, {
         "name": "friluftsfrämjandet luleå", "contact_email": "rep@redcross.example", "level": "local",
@@ -381,7 +380,7 @@ def test_editing_refuses_bad_input_and_keeps_it(app, client, people, reference, 
 
 
 def test_a_curator_may_correct_any_entry_including_its_kind(app, client, people, reference, other_association):
-    sign_in_as(client, people["organiser"])
+    sign_in(client, people["organiser"])
     path = f"/organisations/{other_association['organisation']}/edit"
     assert 'name="kind"' in client.get(path).get_data(as_text=True)
     response = post_form(client, path, {
@@ -394,7 +393,7 @@ def test_a_curator_may_correct_any_entry_including_its_kind(app, client, people,
 
 
 def test_one_organisation_cannot_change_another(app, client, people, reference, other_association):
-    sign_in_as(client, people["representative"])
+    sign_in(client, people["representative"])
     target = other_association["organisation"]
     with app.app_context():
         ola = db.session.scalar(select(Membership).where(Membership.person_id == other_association["person"]))
@@ -430,7 +429,7 @@ def test_visitors_are_sent_to_sign_in_and_pending_entries_are_not_found(app, cli
     register(client, reference)
     with app.app_context():
         pending_id = organisation_named("Byaföreningen Norrsken").id
-    sign_in_as(client, people["representative"])
+    sign_in(client, people["representative"])
     assert client.get(f"/organisations/{pending_id}/edit").status_code == 404
     assert client.get(f"/organisations/{pending_id}").status_code == 404
 
@@ -438,7 +437,7 @@ def test_visitors_are_sent_to_sign_in_and_pending_entries_are_not_found(app, cli
 # --- representatives ----------------------------------------------------------------------
 
 def test_a_representative_adds_a_colleague_who_is_told_by_mail(app, client, people, send_mail):
-    sign_in_as(client, people["representative"])
+    sign_in(client, people["representative"])
     path = f"/organisations/{people['association']}/representatives"
     response = post_form(client, path, {"email": " Kalle.Kassor@RedCross.example ", "name": "Kalle Kassör",
                                         "title": "Kassör"})
@@ -459,7 +458,7 @@ def test_a_representative_adds_a_colleague_who_is_told_by_mail(app, client, peop
 
 
 def test_the_last_representative_cannot_be_removed(app, client, people):
-    sign_in_as(client, people["representative"])
+    sign_in(client, people["representative"])
     path = f"/organisations/{people['association']}/representatives"
     with app.app_context():
         own_id = db.session.scalar(select(Membership.id).where(Membership.person_id == people["representative"]))
@@ -478,7 +477,7 @@ def test_the_last_representative_cannot_be_removed(app, client, people):
 
 
 def test_a_representative_chooses_to_be_shown_publicly(app, client, people):
-    sign_in_as(client, people["representative"])
+    sign_in(client, people["representative"])
     path = f"/organisations/{people['association']}/representatives"
     response = press(client, path, f"{path}/me", shown_publicly="y", title="Ordförande")
     assert response.status_code == 302
@@ -503,7 +502,7 @@ def samforma(app):
 
 def test_umbrella_membership_is_shown_once_the_umbrella_confirms(app, client, people, samforma, send_mail):
     association = people["association"]
-    sign_in_as(client, people["representative"])
+    sign_in(client, people["representative"])
     choices = client.get(f"/organisations/{association}/umbrella").get_data(as_text=True)
     assert "Samforma" in choices and "Region Norrbotten" not in choices  # a public body is no umbrella
 
@@ -525,12 +524,12 @@ def test_umbrella_membership_is_shown_once_the_umbrella_confirms(app, client, pe
     token = csrf_token(client.get("/").get_data(as_text=True))
     assert client.post(confirm, data={"csrf_token": token}).status_code == 403
     admin = app.test_client()
-    sign_in_as(admin, people["admin"])
+    sign_in(admin, people["admin"])
     admin_token = csrf_token(admin.get("/").get_data(as_text=True))
     assert admin.post(confirm, data={"csrf_token": admin_token}).status_code == 403
 
     sam = app.test_client()
-    sign_in_as(sam, samforma["person"])
+    sign_in(sam, samforma["person"])
     assert "Svenska Röda Korset" in sam.get(umbrella_page).get_data(as_text=True)
     assert press(sam, umbrella_page, confirm).status_code == 302
     with app.app_context():
@@ -542,11 +541,11 @@ def test_umbrella_membership_is_shown_once_the_umbrella_confirms(app, client, pe
 
 def test_the_umbrella_declines_and_the_member_leaves(app, client, people, samforma, send_mail):
     association = people["association"]
-    sign_in_as(client, people["representative"])
+    sign_in(client, people["representative"])
     post_form(client, f"/organisations/{association}/umbrella", {"umbrella": str(samforma["organisation"])})
 
     sam = app.test_client()
-    sign_in_as(sam, samforma["person"])
+    sign_in(sam, samforma["person"])
     umbrella_page = f"/organisations/{samforma['organisation']}/umbrella"
     press(sam, umbrella_page, f"{umbrella_page}/members/{association}/decline")
     with app.app_context():
@@ -564,7 +563,7 @@ def test_an_organisation_cannot_be_its_own_umbrella_nor_its_members_member(app, 
     with app.app_context():
         db.session.get(Organisation, samforma["organisation"]).umbrella_id = people["association"]
         db.session.commit()
-    sign_in_as(client, people["representative"])
+    sign_in(client, people["representative"])
     path = f"/organisations/{people['association']}/umbrella"
     for chosen in (people["association"], samforma["organisation"], people["region"]):
         response = post_form(client, path, {"umbrella": str(chosen)})
@@ -579,9 +578,9 @@ def test_buttons_need_the_csrf_token(app, client, people, samforma, reference):
         pending_id = organisation_named("Byaföreningen Norrsken").id
         own_id = db.session.scalar(select(Membership.id).where(Membership.person_id == people["representative"]))
     admin = app.test_client()
-    sign_in_as(admin, people["admin"])
+    sign_in(admin, people["admin"])
     assert admin.post(f"/admin/organisations/{pending_id}/reject").status_code == 400
-    sign_in_as(client, people["representative"])
+    sign_in(client, people["representative"])
     association = people["association"]
     assert client.post(f"/organisations/{association}/representatives/{own_id}/remove").status_code == 400
     assert client.post(f"/organisations/{association}/umbrella",

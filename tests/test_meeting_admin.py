@@ -31,8 +31,7 @@ from meetings.models import (
     SubjectArea,
     utcnow,
 )
-from meetings.testing import csrf_token, html_part, text_part
-from tests.conftest import sign_in_as
+from meetings.testing import csrf_token, html_part, sign_in, text_part
 
 ENGLISH = {"Accept-Language": "en"}
 
@@ -147,7 +146,7 @@ def recorder(app):
 # --- creating --------------------------------------------------------------------------------------
 
 def test_organiser_creates_a_draft_with_times_in_swedish_time(app, client, forum):
-    sign_in_as(client, forum["organiser"])
+    sign_in(client, forum["organiser"])
     response = post_form(client, f"/forums/{forum['slug']}/meetings/new", form_data(
         forum, registration_closes_at="2030-03-10T12:00",
         starts_at="2030-06-12T13:00", ends_at="2030-06-12T15:30"))
@@ -174,21 +173,21 @@ def test_organiser_creates_a_draft_with_times_in_swedish_time(app, client, forum
     assert client.get(f"/meetings/{meeting_id}").status_code == 404
     assert "Dialogmöte om landsbygden" not in client.get("/").get_data(as_text=True)
     assert "Dialogmöte om landsbygden" not in client.get(f"/forums/{forum['slug']}").get_data(as_text=True)
-    sign_in_as(client, forum["representative"])
+    sign_in(client, forum["representative"])
     assert client.get(f"/meetings/{meeting_id}").status_code == 404
 
 
 def test_the_forum_page_offers_its_organisers_a_new_meeting(app, client, forum):
     new_meeting = 'href="/forums/lanspartnerskapet/meetings/new"'
     assert new_meeting not in client.get(f"/forums/{forum['slug']}").get_data(as_text=True)
-    sign_in_as(client, forum["representative"])
+    sign_in(client, forum["representative"])
     assert new_meeting not in client.get(f"/forums/{forum['slug']}").get_data(as_text=True)
-    sign_in_as(client, forum["organiser"])
+    sign_in(client, forum["organiser"])
     assert new_meeting in client.get(f"/forums/{forum['slug']}").get_data(as_text=True)
 
 
 def test_a_digital_meeting_keeps_no_venue_and_a_hybrid_one_keeps_both(app, client, forum):
-    sign_in_as(client, forum["organiser"])
+    sign_in(client, forum["organiser"])
     post_form(client, f"/forums/{forum['slug']}/meetings/new", form_data(
         forum, title="Digitalt samråd", format="digital", online_url="https://meet.example.org/samrad"))
     post_form(client, f"/forums/{forum['slug']}/meetings/new", form_data(
@@ -224,7 +223,7 @@ def test_a_digital_meeting_keeps_no_venue_and_a_hybrid_one_keeps_both(app, clien
 ])
 def test_a_form_with_a_mistake_says_what_is_wrong_beside_the_field_and_stores_nothing(
         app, client, forum, overrides, field, message):
-    sign_in_as(client, forum["organiser"])
+    sign_in(client, forum["organiser"])
     data = form_data(forum, title="Mötet med ett fel", **{k: v for k, v in overrides.items() if k != "title"})
     if "title" in overrides:
         data["title"] = overrides["title"]
@@ -248,7 +247,7 @@ def test_the_form_speaks_the_users_language(app, client, forum):
     with app.app_context():
         db.session.get(Person, forum["organiser"]).locale = "sv"
         db.session.commit()
-    sign_in_as(client, forum["organiser"])
+    sign_in(client, forum["organiser"])
     page = client.get(f"/forums/{forum['slug']}/meetings/new")
     assert '<html lang="sv">' in page.get_data(as_text=True)
 
@@ -285,7 +284,7 @@ def test_only_the_forums_organisers_run_its_meetings_and_others_change_nothing(a
         assert response.status_code == 302 and "/sign-in" in response.headers["Location"], url
 
     for person_id in (forum["representative"], other_id):
-        sign_in_as(client, person_id)
+        sign_in(client, person_id)
         token = csrf_token(client.get("/").get_data(as_text=True))
         for url in pages:
             assert client.get(url).status_code == 403, url
@@ -299,7 +298,7 @@ def test_only_the_forums_organisers_run_its_meetings_and_others_change_nothing(a
         assert db.session.scalar(select(func.count(Meeting.id))) == 1
         assert db.session.scalar(select(func.count(AgendaItem.id))) == 1
 
-    sign_in_as(client, forum["admin"])  # admins may run every forum
+    sign_in(client, forum["admin"])  # admins may run every forum
     assert client.get(f"/meetings/{meeting_id}/edit").status_code == 200
 
 
@@ -314,7 +313,7 @@ def test_publishing_makes_the_meeting_public_and_tells_interested_organisations_
         db.session.commit()
         interested_id = interested.id
     meeting_id = add_meeting(app, forum["forum"], status=MeetingStatus.DRAFT)
-    sign_in_as(client, forum["organiser"])
+    sign_in(client, forum["organiser"])
 
     for _ in range(2):  # a second click changes nothing
         response = post_button(client, f"/meetings/{meeting_id}/publish", f"/meetings/{meeting_id}")
@@ -340,7 +339,7 @@ def test_a_members_only_meeting_is_no_news_for_others(app, client, forum):
                                     interest_areas=[db.session.get(SubjectArea, forum["rural"])]))
         db.session.commit()
     meeting_id = add_meeting(app, forum["forum"], status=MeetingStatus.DRAFT, members_only=True)
-    sign_in_as(client, forum["organiser"])
+    sign_in(client, forum["organiser"])
     post_button(client, f"/meetings/{meeting_id}/publish", f"/meetings/{meeting_id}")
     with app.app_context():
         assert db.session.get(Meeting, meeting_id).status == MeetingStatus.PUBLISHED
@@ -351,7 +350,7 @@ def test_a_members_only_meeting_is_no_news_for_others(app, client, forum):
 
 def test_the_sequence_rises_when_the_meeting_moves_but_not_when_the_text_changes(app, client, forum):
     meeting_id = add_meeting(app, forum["forum"], status=MeetingStatus.DRAFT)
-    sign_in_as(client, forum["organiser"])
+    sign_in(client, forum["organiser"])
     post_form(client, f"/meetings/{meeting_id}/edit", form_data(forum))
     start = meeting_row(app, meeting_id)["sequence"]
 
@@ -380,7 +379,7 @@ def test_moving_tells_confirmed_and_waiting_registrants_but_not_those_who_cancel
         cancel(db.session.scalar(select(Registration).where(Registration.person_id == gone)))
     already = len(send_mail())
 
-    sign_in_as(client, forum["organiser"])
+    sign_in(client, forum["organiser"])
     with app.app_context():
         old_start = db.session.get(Meeting, meeting_id).starts_at.astimezone(ZoneInfo("Europe/Stockholm"))
     old_day = f"{old_start.day} {old_start.strftime('%B')} {old_start.year} {old_start.strftime('%H:%M')}"
@@ -409,7 +408,7 @@ def test_moving_tells_confirmed_and_waiting_registrants_but_not_those_who_cancel
 
 def test_a_new_start_time_means_a_new_reminder(app, client, forum):
     meeting_id = add_meeting(app, forum["forum"], status=MeetingStatus.DRAFT)
-    sign_in_as(client, forum["organiser"])
+    sign_in(client, forum["organiser"])
     post_form(client, f"/meetings/{meeting_id}/edit", form_data(forum))
     post_button(client, f"/meetings/{meeting_id}/publish", f"/meetings/{meeting_id}")
     person = add_person(app, "anna@example.org")
@@ -439,7 +438,7 @@ def test_moving_a_hybrid_meeting_gives_the_link_only_to_confirmed_registrants(ap
     register_person(app, meeting_id, online, ParticipationMode.ONLINE)
     register_person(app, meeting_id, waiting, ParticipationMode.ONLINE)
     already = len(send_mail())
-    sign_in_as(client, forum["organiser"])
+    sign_in(client, forum["organiser"])
     post_form(client, f"/meetings/{meeting_id}/edit", form_data(
         forum, format="hybrid", capacity="5", online_capacity="1", online_url="https://meet.example.org/new"))
     mail = {m["To"]: text_part(m) for m in send_mail()[already:]}
@@ -454,7 +453,7 @@ def test_more_seats_give_places_to_the_waiting_list_at_once(app, client, forum, 
     for person_id in (first, second, third):
         register_person(app, meeting_id, person_id)
     already = len(send_mail())
-    sign_in_as(client, forum["organiser"])
+    sign_in(client, forum["organiser"])
     with app.app_context():
         start = db.session.get(Meeting, meeting_id).starts_at.astimezone(ZoneInfo("Europe/Stockholm"))
     times = {"starts_at": start.strftime("%Y-%m-%dT%H:%M"),
@@ -477,7 +476,7 @@ def test_seats_already_given_cannot_be_taken_away(app, client, forum):
     meeting_id = add_meeting(app, forum["forum"], capacity=3)
     for i in range(2):
         register_person(app, meeting_id, add_person(app, f"p{i}@example.org"))
-    sign_in_as(client, forum["organiser"])
+    sign_in(client, forum["organiser"])
     response = post_form(client, f"/meetings/{meeting_id}/edit", form_data(forum, capacity="1"))
     assert response.status_code == 200
     assert "2 people already have a confirmed seat on site" in response.get_data(as_text=True)
@@ -487,7 +486,7 @@ def test_seats_already_given_cannot_be_taken_away(app, client, forum):
 def test_a_format_that_leaves_registrants_without_a_way_to_come_is_refused(app, client, forum):
     meeting_id = add_meeting(app, forum["forum"], meeting_format=MeetingFormat.HYBRID)
     register_person(app, meeting_id, add_person(app, "online@example.org"), ParticipationMode.ONLINE)
-    sign_in_as(client, forum["organiser"])
+    sign_in(client, forum["organiser"])
     response = post_form(client, f"/meetings/{meeting_id}/edit", form_data(forum, format="on_site"))
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -496,7 +495,7 @@ def test_a_format_that_leaves_registrants_without_a_way_to_come_is_refused(app, 
 
 
 def test_hooks_hear_of_creating_and_editing_with_what_changed(app, client, forum, recorder):
-    sign_in_as(client, forum["organiser"])
+    sign_in(client, forum["organiser"])
     post_form(client, f"/forums/{forum['slug']}/meetings/new", form_data(forum))
     with app.app_context():
         meeting_id = db.session.scalar(select(Meeting.id))
@@ -516,7 +515,7 @@ def test_cancelling_tells_every_registrant_and_keeps_the_registrations(app, clie
         register_person(app, meeting_id, person_id)
     already = len(send_mail())
 
-    sign_in_as(client, forum["organiser"])
+    sign_in(client, forum["organiser"])
     page = client.get(f"/meetings/{meeting_id}/cancel", headers=ENGLISH).get_data(as_text=True)
     assert "2 people, confirmed or on the waiting list" in page
     response = post_form(client, f"/meetings/{meeting_id}/cancel", {"message": "Vi återkommer med ett nytt datum."})
@@ -561,7 +560,7 @@ def test_a_meeting_that_has_started_cannot_be_cancelled(app, forum):
 def test_a_draft_is_deleted_rather_than_cancelled(app, client, forum):
     draft = add_meeting(app, forum["forum"], status=MeetingStatus.DRAFT)
     published = add_meeting(app, forum["forum"])
-    sign_in_as(client, forum["organiser"])
+    sign_in(client, forum["organiser"])
     page = client.get(f"/meetings/{draft}/cancel", headers=ENGLISH).get_data(as_text=True)
     assert "Delete the draft" in page
     response = post_button(client, f"/meetings/{draft}/delete", f"/meetings/{draft}/cancel")
@@ -576,7 +575,7 @@ def test_a_draft_is_deleted_rather_than_cancelled(app, client, forum):
 
 def test_the_agenda_is_added_to_edited_reordered_and_shown_in_order(app, client, forum):
     meeting_id = add_meeting(app, forum["forum"])
-    sign_in_as(client, forum["organiser"])
+    sign_in(client, forum["organiser"])
     agenda = f"/meetings/{meeting_id}/agenda"
     for title in ("Välkommen", "Strategin i korthet", "Samtal i grupper"):
         assert post_form(client, agenda, {"title": title, "description": ""}).status_code == 302

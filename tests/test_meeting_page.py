@@ -28,8 +28,7 @@ from meetings.models import (
     RegistrationStatus,
     utcnow,
 )
-from meetings.testing import csrf_token
-from tests.conftest import sign_in_as
+from meetings.testing import csrf_token, sign_in
 from tests.test_meeting_admin import ENGLISH, add_meeting, add_person, make_forum, register_person
 
 LINK = "https://meet.example.org/folkhalsa"
@@ -272,7 +271,7 @@ def test_my_registration_needs_a_registration_and_a_sign_in(app, client, forum):
     meeting_id = add_meeting(app, forum["forum"])
     response = client.get(f"/meetings/{meeting_id}/my-registration")
     assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
-    sign_in_as(client, forum["representative"])
+    sign_in(client, forum["representative"])
     response = client.get(f"/meetings/{meeting_id}/my-registration")
     assert response.status_code == 302 and response.headers["Location"] == f"/meetings/{meeting_id}"
 

@@ -9,8 +9,7 @@ from meetings.domain.meetings import cancel_meeting
 from meetings.domain.registration import register
 from meetings.extensions import db
 from meetings.models import Meeting, MeetingFormat, ParticipationMode, Person
-from meetings.testing import html_part, text_part
-from tests.conftest import sign_in_as
+from meetings.testing import html_part, sign_in, text_part
 from tests.test_registration import make_meeting, make_people
 
 LINK = "https://meet.example.org/a"
@@ -38,7 +37,7 @@ def cancel(app, meeting_id):
 def pages(app, online, who: str) -> dict[str, str]:
     """Every page that may show the link, as ``who`` sees it."""
     client = app.test_client()
-    sign_in_as(client, online[who])
+    sign_in(client, online[who])
     token = online[f"{who}_token"]
     urls = {"meeting page": f"/meetings/{online['meeting']}",
             "own registration page": f"/meetings/{online['meeting']}/my-registration",

@@ -170,12 +170,12 @@ def test_one_visitor_is_limited_however_many_addresses_they_use(client, app, sen
 
 
 def test_a_signed_in_person_is_not_held_by_the_visitors_limits(client, app, send_mail):
-    from tests.conftest import sign_in_as
+    from meetings.testing import sign_in
     from tests.test_registration import make_people
 
     meeting_id = make_meeting(app, capacity=20)
     people = make_people(app, 12)
     for person_id in people:
-        sign_in_as(client, person_id)
+        sign_in(client, person_id)
         assert submit_form(client, f"/meetings/{meeting_id}/register").status_code == 302
     assert len(registrations(app)) == 12

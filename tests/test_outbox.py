@@ -12,8 +12,7 @@ from sqlalchemy import select, update
 from meetings.domain.mail import MAX_ATTEMPTS, alert_failing_mail, send_due_mail
 from meetings.extensions import db
 from meetings.models import OutboxAttempt, OutboxMessage, Person, utcnow
-from meetings.testing import MailServer, csrf_token, text_part
-from tests.conftest import sign_in_as
+from meetings.testing import MailServer, csrf_token, sign_in, text_part
 from tests.test_mail import outbox, queue, send
 
 
@@ -122,9 +121,9 @@ def test_failed_mail_is_listed_for_the_admin_and_sent_when_retried(app, client, 
     queue(app, "unlucky@example.org")
     fail_for_good(app, mail_server)
 
-    sign_in_as(client, someone_id)
+    sign_in(client, someone_id)
     assert client.get("/admin/outbox").status_code == 403
-    sign_in_as(client, admin_id)
+    sign_in(client, admin_id)
     page = client.get("/admin/outbox", headers={"Accept-Language": "en"})
     html = page.get_data(as_text=True)
     assert page.status_code == 200

@@ -45,10 +45,10 @@ def test_only_the_organising_body_manages_its_forum(app, people):
 
 
 def test_only_curators_are_shown_the_approval_queue_in_the_menu(client, people):
-    from tests.conftest import sign_in_as
+    from meetings.testing import sign_in
 
     for role, shown in (("admin", True), ("organiser", True), ("representative", False)):
-        sign_in_as(client, people[role])
+        sign_in(client, people[role])
         page = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
         assert ('href="/admin/organisations"' in page) is shown, role
 
@@ -71,15 +71,14 @@ def _representative_emails(app, organisation_id):
 
 
 def test_an_organiser_of_one_body_cannot_make_themselves_representative_of_another(app, client, people):
-    from meetings.testing import csrf_token
-    from tests.conftest import sign_in_as
+    from meetings.testing import csrf_token, sign_in
 
     with app.app_context():
         county = Organisation(name="Länsstyrelsen Norrbotten", kind=OrganisationKind.PUBLIC_BODY)
         db.session.add(county)
         db.session.commit()
         county_id = county.id
-    sign_in_as(client, people["organiser"])
+    sign_in(client, people["organiser"])
     for target in (people["association"], county_id):
         page, add_forms = _add_representative_page(client, target)
         assert page.status_code == 200 and add_forms == []  # they may correct the entry, not enrol
@@ -97,9 +96,9 @@ def test_an_organiser_of_one_body_cannot_make_themselves_representative_of_anoth
 
 def test_an_admin_adds_a_representative_and_is_recorded_as_having_done_so(app, client, people, send_mail):
     from meetings.models import Membership
-    from tests.conftest import sign_in_as
+    from meetings.testing import sign_in
 
-    sign_in_as(client, people["admin"])
+    sign_in(client, people["admin"])
     page, (add,) = _add_representative_page(client, people["association"])
     response = send_form(client, add, {"name": "Kim Kassör", "email": "kim@redcross.example"}, page=add.action)
     assert response.status_code == 302
@@ -108,7 +107,7 @@ def test_an_admin_adds_a_representative_and_is_recorded_as_having_done_so(app, c
         kim = db.session.scalar(db.select(Membership).join(Membership.person)
                                 .where(Person.email == "kim@redcross.example"))
         assert kim.added_by_id == people["admin"]
-    sign_in_as(client, people["representative"])
+    sign_in(client, people["representative"])
     shown = client.get(f"/organisations/{people['association']}/representatives",
                        headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "added by the administrator Ada Admin" in shown
@@ -116,9 +115,9 @@ def test_an_admin_adds_a_representative_and_is_recorded_as_having_done_so(app, c
 
 def test_a_representative_adds_a_colleague_without_a_record_of_an_outsider(app, client, people, send_mail):
     from meetings.models import Membership
-    from tests.conftest import sign_in_as
+    from meetings.testing import sign_in
 
-    sign_in_as(client, people["representative"])
+    sign_in(client, people["representative"])
     page, (add,) = _add_representative_page(client, people["association"])
     assert send_form(client, add, {"name": "Kim", "email": "kim@redcross.example"},
                      page=add.action).status_code == 302

@@ -24,8 +24,7 @@ from meetings.models import (
     Registration,
     RegistrationStatus,
 )
-from meetings.testing import csrf_token
-from tests.conftest import sign_in_as
+from meetings.testing import csrf_token, sign_in
 from tests.test_registration import make_meeting, make_people
 
 
@@ -52,7 +51,7 @@ def setup_history(app, people):
 
 def test_a_person_downloads_everything_held_about_them(client, app, people):
     setup_history(app, people)
-    sign_in_as(client, people["representative"])
+    sign_in(client, people["representative"])
     response = client.get("/account/data.json")
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
@@ -66,7 +65,7 @@ def test_a_person_downloads_everything_held_about_them(client, app, people):
 
 def test_only_ones_own_data_is_downloaded(client, app, people):
     setup_history(app, people)
-    sign_in_as(client, people["organiser"])
+    sign_in(client, people["organiser"])
     data = json.loads(client.get("/account/data.json").data)
     assert data["person"]["email"] == "officer@region.example"
     assert data["registrations"] == [] and "Glutenfri" not in json.dumps(data)
@@ -77,7 +76,7 @@ def test_only_ones_own_data_is_downloaded(client, app, people):
 def test_removing_an_account_frees_the_seat_and_keeps_attendance_anonymous(client, app, people, send_mail):
     coming_id, past_id, waiting_id = setup_history(app, people)
     send_mail()
-    sign_in_as(client, people["representative"])
+    sign_in(client, people["representative"])
     page = client.get("/account").get_data(as_text=True)
 
     refused = client.post("/account/delete", data={"csrf_token": csrf_token(page)})
@@ -153,7 +152,7 @@ def test_the_calendar_plugins_data_is_under_its_name(client, app, people):
 
     with app.app_context():
         tokens.renew(db.session.get(Person, people["representative"]))
-    sign_in_as(client, people["representative"])
+    sign_in(client, people["representative"])
     data = json.loads(client.get("/account/data.json").data)
     assert len(data["plugins"]["ical"]["calendar_feeds"]) == 1
     assert "calendar_feeds" not in data

@@ -23,7 +23,7 @@ from meetings.domain.attendance import add_walk_in, undo_check_in
 from meetings.extensions import db
 from meetings.models import Attendance, Meeting, MeetingFormat, MeetingStatus
 from meetings.plugins import NavLink, Panel, PluginError, Setting, render_plugin_template
-from tests.conftest import sign_in_as
+from meetings.testing import sign_in
 from tests.test_meeting_admin import ENGLISH, add_meeting, make_forum
 
 
@@ -66,7 +66,7 @@ def page(client, url: str, person_id: int | None = None) -> str:
     with client.session_transaction() as session:
         session.clear()
     if person_id is not None:
-        sign_in_as(client, person_id)
+        sign_in(client, person_id)
     response = client.get(url, headers=ENGLISH)
     assert response.status_code == 200, url
     return response.get_data(as_text=True)
@@ -303,7 +303,7 @@ def test_a_plugins_page_in_the_organiser_area_shows_the_areas_links(make_app, pe
     forum = make_forum(app, people)
     meeting_id = add_meeting(app, forum["forum"])
     client = app.test_client()
-    sign_in_as(client, forum["organiser"])
+    sign_in(client, forum["organiser"])
 
     html = client.get(f"/claims/{meeting_id}", headers={"Accept-Language": "sv"}).get_data(as_text=True)
     assert '<nav class="manager-links no-print" aria-label="Hantera mötet">' in html

@@ -7,8 +7,7 @@ from sqlalchemy import select
 
 from meetings.extensions import db
 from meetings.models import Person, Registration
-from meetings.testing import submit_form
-from tests.conftest import sign_in_as
+from meetings.testing import sign_in, submit_form
 from tests.test_invitations import ANNA, BERTIL, ENGLISH, invite_members, make_scenario, post_answer, token_for
 
 NEEDS = ("Vegetarisk", "Hörslinga")
@@ -34,7 +33,7 @@ def test_whoever_holds_the_shared_link_does_not_see_a_colleagues_needs(app, clie
         anna = db.session.scalar(select(Person.id).where(Person.email == "anna@redcross.example"))
     for who in (anna, scenario.organiser):
         viewer = app.test_client()
-        sign_in_as(viewer, who)
+        sign_in(viewer, who)
         assert all(need in viewer.get(f"/invitation/{token}", headers=ENGLISH).get_data(as_text=True)
                    for need in NEEDS)
 
@@ -56,7 +55,7 @@ def test_pages_behind_secret_links_or_with_personal_data_are_not_stored(app, cli
     assert "no-store" in visitor.get(f"/invitation/{token}").headers["Cache-Control"]
     assert "no-store" in visitor.get("/sign-in/not-a-real-token").headers["Cache-Control"]
     assert "no-store" not in visitor.get("/forums").headers.get("Cache-Control", "")
-    sign_in_as(visitor, people["representative"])
+    sign_in(visitor, people["representative"])
     for page in ("/account", "/forums", "/"):
         assert "no-store" in visitor.get(page).headers["Cache-Control"], page
 
@@ -65,7 +64,7 @@ def test_an_error_listing_the_lines_typed_escapes_them(app, client):
     from meetings.models import Meeting
 
     scenario = make_scenario(app)
-    sign_in_as(client, scenario.organiser)
+    sign_in(client, scenario.organiser)
     typed = '<script>alert(1)</script>'
     response = submit_form(client, f"/meetings/{scenario.meeting}/invitations", {"emails-emails": typed},
                            action=f"/meetings/{scenario.meeting}/invitations/emails", headers=ENGLISH)

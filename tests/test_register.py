@@ -27,7 +27,7 @@ from meetings.models import (
     Person,
     SubjectArea,
 )
-from tests.conftest import sign_in_as
+from meetings.testing import sign_in
 
 ENGLISH = {"Accept-Language": "en"}
 
@@ -285,14 +285,14 @@ def test_organisations_not_yet_approved_are_never_listed(client, register, app):
     assert PENDING not in listed(client, "?q=väntande")
     assert UNCONFIRMED not in listed(client, "?area=kultur&municipality=2580")
     for who in ("admin", "organiser", "pending_rep"):  # not in the public list, whoever looks
-        sign_in_as(client, register[who])
+        sign_in(client, register[who])
         assert not {PENDING, UNCONFIRMED} & set(listed(client))
 
 
 @pytest.mark.parametrize("who", [None, "representative"])
 def test_an_unapproved_organisation_is_not_found_by_others(client, register, who):
     if who:
-        sign_in_as(client, register[who])  # Röda Korset's representative: another organisation
+        sign_in(client, register[who])  # Röda Korset's representative: another organisation
     for key in ("pending", "unconfirmed"):
         response = client.get(f"/organisations/{register[key]}", headers=ENGLISH)
         assert response.status_code == 404
@@ -301,7 +301,7 @@ def test_an_unapproved_organisation_is_not_found_by_others(client, register, who
 
 @pytest.mark.parametrize("who", ["pending_rep", "admin", "organiser"])
 def test_an_unapproved_organisation_is_shown_to_its_people_and_the_curators(client, register, who):
-    sign_in_as(client, register[who])
+    sign_in(client, register[who])
     page = client.get(f"/organisations/{register['pending']}", headers=ENGLISH)
     assert page.status_code == 200
     html = page.get_data(as_text=True)
@@ -506,7 +506,7 @@ def edit_page(app):
     (None, False), ("representative", True), ("admin", True), ("organiser", True), ("pending_rep", False)])
 def test_the_edit_link_is_shown_to_those_who_may_edit(client, register, edit_page, who, sees_link):
     if who:
-        sign_in_as(client, register[who])
+        sign_in(client, register[who])
     html = organisation_page(client, register["association"])
     assert (f'href="/organisations/{register["association"]}/edit"' in html) == sees_link
 

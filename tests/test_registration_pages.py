@@ -10,8 +10,7 @@ from sqlalchemy import select
 from meetings.domain.registration import Refusal, RegistrationRefused, undo_cancel
 from meetings.extensions import db
 from meetings.models import MeetingFormat, Person, Registration, RegistrationStatus
-from meetings.testing import csrf_token, find_form, html_part, send_form, submit_form, text_part
-from tests.conftest import sign_in_as
+from meetings.testing import csrf_token, find_form, html_part, send_form, sign_in, submit_form, text_part
 from tests.test_registration import make_meeting, make_people
 
 MANAGE_LINK = re.compile(r"http://localhost/registrations/([A-Za-z0-9_\-]+)")
@@ -26,7 +25,7 @@ def test_a_person_without_an_organisation_registers_with_what_the_page_sends(cli
     """The page shows no "on behalf of" choice to someone who represents nobody; registering still works."""
     meeting_id = make_meeting(app)
     (person_id,) = make_people(app, 1)
-    sign_in_as(client, person_id)
+    sign_in(client, person_id)
     form_page = client.get(f"/meetings/{meeting_id}/register").get_data(as_text=True)
     assert 'name="organisation"' not in form_page
     response = submit_form(client, f"/meetings/{meeting_id}/register", follow_redirects=True)
@@ -40,7 +39,7 @@ def test_a_person_without_an_organisation_registers_with_what_the_page_sends(cli
 
 def test_a_representative_chooses_on_whose_behalf_to_register(client, app, people, send_mail):
     meeting_id = make_meeting(app)
-    sign_in_as(client, people["representative"])
+    sign_in(client, people["representative"])
     submit_form(client, f"/meetings/{meeting_id}/register", {"organisation": str(people["association"])})
     with app.app_context():
         assert db.session.scalar(select(Registration)).organisation_id == people["association"]
@@ -56,7 +55,7 @@ def test_a_visitor_gets_the_form_for_registering_without_an_account(client, app)
 def test_register_and_get_a_confirmation_with_code_and_manage_link(client, app, send_mail):
     meeting_id = make_meeting(app, meeting_format=MeetingFormat.HYBRID)
     (person_id,) = make_people(app, 1)
-    sign_in_as(client, person_id)
+    sign_in(client, person_id)
     response = register_through_page(client, meeting_id, mode="online", dietary_needs="Vegetarisk",
                                      access_needs="Hörslinga")
     assert response.status_code == 302 and "/registrations/" in response.headers["Location"]
@@ -84,7 +83,7 @@ def test_register_and_get_a_confirmation_with_code_and_manage_link(client, app, 
 def test_switch_mode_and_cancel_by_the_link(client, app, send_mail):
     meeting_id = make_meeting(app, meeting_format=MeetingFormat.HYBRID)
     (person_id,) = make_people(app, 1)
-    sign_in_as(client, person_id)
+    sign_in(client, person_id)
     register_through_page(client, meeting_id, mode="on_site")
     token = MANAGE_LINK.search(text_part(send_mail()[0])).group(1)
     page = client.get(f"/registrations/{token}").get_data(as_text=True)
@@ -124,7 +123,7 @@ def cancel_by_link(client, token: str):
 def test_a_cancellation_can_be_undone_while_the_place_is_free(client, app, send_mail):
     meeting_id = make_meeting(app, capacity=1)
     (person_id,) = make_people(app, 1)
-    sign_in_as(client, person_id)
+    sign_in(client, person_id)
     register_through_page(client, meeting_id)
     token = MANAGE_LINK.search(text_part(send_mail()[0])).group(1)
     html = cancel_by_link(client, token).get_data(as_text=True)
@@ -142,9 +141,9 @@ def test_a_cancellation_can_be_undone_while_the_place_is_free(client, app, send_
 def test_no_undo_once_the_place_has_gone_to_the_waiting_list(client, app, send_mail):
     meeting_id = make_meeting(app, capacity=1)
     first, second = make_people(app, 2)
-    sign_in_as(client, first)
+    sign_in(client, first)
     register_through_page(client, meeting_id)
-    sign_in_as(client, second)
+    sign_in(client, second)
     register_through_page(client, meeting_id)  # waiting
     token = MANAGE_LINK.search(text_part(send_mail()[0])).group(1)
     html = cancel_by_link(client, token).get_data(as_text=True)
@@ -167,7 +166,7 @@ def test_a_forged_manage_link_is_not_found(client, app):
 def test_a_second_registration_is_refused_with_a_message(client, app, send_mail):
     meeting_id = make_meeting(app)
     (person_id,) = make_people(app, 1)
-    sign_in_as(client, person_id)
+    sign_in(client, person_id)
     register_through_page(client, meeting_id, mode="on_site")
     response = register_through_page(client, meeting_id, mode="on_site")
     assert response.status_code == 200
@@ -180,9 +179,9 @@ def test_a_second_registration_is_refused_with_a_message(client, app, send_mail)
 def test_a_full_meeting_puts_people_on_the_waiting_list(client, app, send_mail):
     meeting_id = make_meeting(app, capacity=1)
     first, second = make_people(app, 2)
-    sign_in_as(client, first)
+    sign_in(client, first)
     register_through_page(client, meeting_id, mode="on_site")
-    sign_in_as(client, second)
+    sign_in(client, second)
     register_through_page(client, meeting_id, mode="on_site")
     mails = {m["To"]: m for m in send_mail()}
     with app.app_context():

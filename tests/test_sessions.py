@@ -37,8 +37,7 @@ from meetings.models import (
     SessionChoice,
     utcnow,
 )
-from meetings.testing import csrf_token, text_part
-from tests.conftest import sign_in_as
+from meetings.testing import csrf_token, sign_in, text_part
 from tests.test_registration import make_people
 
 ON_SITE, ONLINE = ParticipationMode.ON_SITE, ParticipationMode.ONLINE
@@ -383,19 +382,19 @@ def test_only_the_forums_organisers_keep_the_programme(app, client, people):
         response = getattr(client, method)(path, data=form)
         assert response.status_code == 302 and "/sign-in" in response.headers["Location"], path
 
-    sign_in_as(client, people["representative"])  # a representative, not an organiser of this forum
+    sign_in(client, people["representative"])  # a representative, not an organiser of this forum
     for method, path in pages:
         assert getattr(client, method)(path, data=form).status_code == 403, path
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(MeetingSession)) == 3
 
-    sign_in_as(client, people["organiser"])
+    sign_in(client, people["organiser"])
     assert client.get(f"/meetings/{meeting_id}/programme").status_code == 200
 
 
 def test_an_organiser_adds_edits_and_removes_a_session(app, client, people):
     meeting_id, (talk, *_) = make_programme(app, organiser_id=people["organiser"])
-    sign_in_as(client, people["organiser"])
+    sign_in(client, people["organiser"])
     with app.app_context():
         meeting = db.session.get(Meeting, meeting_id)
         start, end = meeting.starts_at + timedelta(hours=6), meeting.starts_at + timedelta(hours=7)
@@ -448,7 +447,7 @@ def test_a_registrant_chooses_sessions_on_the_page(app, client):
     person_id, other_id = make_people(app, 2)
     speaks_english(app, [person_id, other_id])
     path = f"/meetings/{meeting_id}/programme/choose"
-    sign_in_as(client, person_id)
+    sign_in(client, person_id)
     page = client.get(path).get_data(as_text=True)
     assert "Register for the meeting first" in page and 'name="sessions"' not in page
 
