@@ -217,7 +217,7 @@ def test_a_digital_meeting_keeps_no_venue_and_a_hybrid_one_keeps_both(app, clien
     ({"starts_at": "2030-03-31T02:30", "ends_at": "2030-03-31T04:00"}, "starts_at",
      "That time does not exist on that day"),
     ({"starts_at": "next tuesday"}, "starts_at", "Enter a date and time like"),
-    ({"municipality_id": "999999"}, "municipality_id", "Not a valid choice"),
+    ({"municipality_id": "999999"}, "municipality_id", "Choose one of the options in the list."),
     ({"title": ""}, "title", "Enter the title of the meeting."),
     ({"reminder_hours": "0"}, "reminder_hours", "Choose a number of hours from 1 to 720."),
 ])

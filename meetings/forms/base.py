@@ -7,6 +7,10 @@ kind of field and whatever the form declares:
   e-mail subjects);
 - a whole number, or a choice stored as one, must fit an integer column.
 
+WTForms' own messages for a field a form gives no message of its own are said in the project's
+words (``OWN_MESSAGES``): its Swedish ones are machine-like ("Inte ett giltigt val", "kunde inte
+ceorce:a") and say nothing about what to do.
+
 Every form in the core and in built-in plugins derives from ``FlaskForm`` here (a test checks).
 """
 
@@ -17,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm as _FlaskForm
 from wtforms import Field, HiddenField, IntegerField, PasswordField, StringField, TextAreaField
 from wtforms.fields.choices import SelectFieldBase
+from wtforms.i18n import DummyTranslations
 from wtforms.validators import StopValidation
 
 from ..inputs import LARGEST_ID
@@ -43,8 +48,41 @@ def _holds_integers(field: Field) -> bool:
     return isinstance(field, IntegerField) or (isinstance(field, SelectFieldBase) and field.coerce is int)
 
 
+CHOOSE_FROM_THE_LIST = _l("Choose one of the options in the list.")
+# WTForms' message -> the project's (in the project's catalogues, so both languages say the same).
+OWN_MESSAGES = {
+    "Not a valid choice.": CHOOSE_FROM_THE_LIST,
+    "Invalid Choice: could not coerce.": CHOOSE_FROM_THE_LIST,
+    "Invalid choice(s): one or more data inputs could not be coerced.": CHOOSE_FROM_THE_LIST,
+    "'%(value)s' is not a valid choice for this field.": CHOOSE_FROM_THE_LIST,
+    "This field is required.": _l("Fill in this field."),
+    "Not a valid integer value.": _l("Enter a whole number, for example 40."),
+    "Not a valid date value.": _l("Enter a date like 2027-03-12."),
+    "Not a valid datetime value.": _l("Enter a date and time like 2027-03-12 13:00."),
+}
+
+
+class _PlainMessages:
+    """WTForms' translations, with ``OWN_MESSAGES`` said in the project's words."""
+
+    def __init__(self, fallback) -> None:
+        self.fallback = fallback or DummyTranslations()
+
+    def gettext(self, string: str) -> str:
+        own = OWN_MESSAGES.get(string)
+        return str(own) if own is not None else self.fallback.gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        own = OWN_MESSAGES.get(singular)
+        return str(own) if own is not None else self.fallback.ngettext(singular, plural, n)
+
+
 class CheckedMeta:
-    """Adds the checks above to each field by its kind, when the field is bound to its form."""
+    """Adds the checks above to each field by its kind, when the field is bound to its form, and
+    gives WTForms' own messages in plain words."""
+
+    def get_translations(self, form):
+        return _PlainMessages(super().get_translations(form))
 
     def bind_field(self, form, unbound_field, options):
         field = super().bind_field(form, unbound_field, options)
