@@ -131,7 +131,7 @@ ORGANISATIONS: tuple[OrganisationSpec, ...] = (
            "och samhällets krisberedskap."),
     _civil("Bris – Barnens rätt i samhället", Level.NATIONAL, 4,
            ("barn-och-unga", "manskliga-rattigheter", "foraldrastod"), ALL_MUNICIPALITIES,
-           "Barnrättsorganisation som ger stöd till barn och unga i chatt, mejl och telefon, "
+           "Barnrättsorganisation som ger stöd till barn och unga i chatt, e-post och telefon, "
            "och stöd till vuxna i frågor om barn."),
     _civil("Folkets Hus och Parker", Level.NATIONAL, 1, ("kultur", "landsbygd"),
            ("Kiruna", "Gällivare", "Luleå", "Piteå", "Pajala"),

@@ -72,7 +72,7 @@ def test_a_date_far_out_of_range_is_refused_and_the_meeting_keeps_its_time(clien
     for typed in ("0001-01-01T00:00", "9999-12-31T23:59"):
         answer = send_form(client, edit, {"starts_at": typed}, page=f"/meetings/{meeting_id}/edit")
         assert answer.status_code == 200
-        assert "Ange ett datum mellan åren 2000 och 2200." in answer.get_data(as_text=True)
+        assert "Skriv ett datum mellan åren 2000 och 2200." in answer.get_data(as_text=True)
     answer = send_form(client, edit, {"capacity": "2147483648"}, page=f"/meetings/{meeting_id}/edit")
     assert answer.status_code == 200 and "Talet är för stort." in answer.get_data(as_text=True)
     with app.app_context():

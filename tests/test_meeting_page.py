@@ -248,7 +248,7 @@ def test_a_registered_person_sees_their_status_and_can_cancel_from_the_page(app,
     # The second is told of the place; the first gets the cancellation.
     assert sorted(m["To"] for m in send_mail()[already:]) == ["first@example.org", "second@example.org"]
     mine = client.get(response.headers["Location"], headers=ENGLISH).get_data(as_text=True)
-    assert "Cancelled" in mine and f'href="/meetings/{meeting_id}/register"' in mine  # "register again"
+    assert "Registration cancelled" in mine and f'href="/meetings/{meeting_id}/register"' in mine  # "register again"
     # Having cancelled, the page offers to register again.
     assert f'href="/meetings/{meeting_id}/register"' in html_as(client, meeting_id, first)
 

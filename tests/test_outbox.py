@@ -172,6 +172,6 @@ def test_admins_are_told_once_when_mail_has_failed_for_an_hour(app, mail_server)
     send(app, now=start + timedelta(hours=2))
     alerts = mail_server.messages_to("maja@region.example")
     assert len(alerts) == 1
-    assert "1 e-postmeddelande har inte skickats på över en timme" in alerts[0]["Subject"]
+    assert "1 meddelande har inte skickats på över en timme" in alerts[0]["Subject"]
     assert "http://localhost/admin/outbox" in text_part(alerts[0])
     assert len(mail_server.messages_to("unlucky@example.org")) == 1

@@ -335,7 +335,7 @@ def test_downloads_hold_the_filtered_list(client, many_associations):
 
     csv_rows, xlsx_rows = read_csv(csv_response), read_xlsx(xlsx_response)
     assert csv_rows[0] == xlsx_rows[0] == [
-        "Name", "Kind", "Level", "Organisation number", "Category (ICNPO)", "Subject areas",
+        "Name", "Kind", "Level", "Organisation number", "Field of activity", "Subject areas",
         "Municipalities", "Website", "Member of", "Page in the register"]
     assert [row[0] for row in csv_rows[1:]] == [row[0] for row in xlsx_rows[1:]] == shown
     assert len(shown) == 7  # every match, not one page: Öbergs, Läslust and five new ones

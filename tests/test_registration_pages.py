@@ -97,7 +97,7 @@ def test_switch_mode_and_cancel_by_the_link(client, app, send_mail):
     assert "https://meet.example.org/a" in page
 
     asked = submit_form(client, f"/registrations/{token}", button="cancel-submit")
-    assert asked.status_code == 200 and "Vill du avboka din anmälan?" in asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Vill du avanmäla dig?" in asked.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(Registration)).status == RegistrationStatus.CONFIRMED  # only asked
     confirm = find_form(asked.get_data(as_text=True), f"/registrations/{token}", button="cancel-submit")
@@ -127,7 +127,7 @@ def test_a_cancellation_can_be_undone_while_the_place_is_free(client, app, send_
     register_through_page(client, meeting_id)
     token = MANAGE_LINK.search(text_part(send_mail()[0])).group(1)
     html = cancel_by_link(client, token).get_data(as_text=True)
-    assert "Din anmälan är avbokad" in html and 'name="undo-submit"' in html
+    assert "Du är avanmäld" in html and 'name="undo-submit"' in html
 
     back = submit_form(client, f"/registrations/{token}", button="undo-submit", follow_redirects=True)
     assert "Din anmälan gäller igen" in back.get_data(as_text=True)
@@ -135,7 +135,7 @@ def test_a_cancellation_can_be_undone_while_the_place_is_free(client, app, send_
         registration = db.session.scalar(select(Registration))
         assert registration.status == RegistrationStatus.CONFIRMED and registration.meeting.confirmed_on_site == 1
     subjects = [m["Subject"] for m in send_mail()[1:]]
-    assert subjects == ["Anmälan avbokad: Dialogmöte i Luleå", "Du har din plats igen: Dialogmöte i Luleå"]
+    assert subjects == ["Du är avanmäld: Dialogmöte i Luleå", "Du har din plats igen: Dialogmöte i Luleå"]
 
 
 def test_no_undo_once_the_place_has_gone_to_the_waiting_list(client, app, send_mail):
@@ -147,7 +147,7 @@ def test_no_undo_once_the_place_has_gone_to_the_waiting_list(client, app, send_m
     register_through_page(client, meeting_id)  # waiting
     token = MANAGE_LINK.search(text_part(send_mail()[0])).group(1)
     html = cancel_by_link(client, token).get_data(as_text=True)
-    assert "Din anmälan är avbokad." in html and 'name="undo-submit"' not in html
+    assert "Du är avanmäld." in html and 'name="undo-submit"' not in html
     with app.app_context():
         statuses = dict(db.session.execute(select(Registration.person_id, Registration.status)).all())
         assert statuses == {first: RegistrationStatus.CANCELLED, second: RegistrationStatus.CONFIRMED}

@@ -402,10 +402,11 @@ def build_report(year: int, forum_ids: list[int] | None, now: datetime | None = 
         Table("organisations_by_area", str(_l("Organisations taking part, by subject area")),
               _rows([(a.id, a.name) for a in subject_areas], *areas, sensitive=True),
               label_heading=str(_l("Subject area"))),
-        Table("organisations_by_icnpo", str(_l("Organisations taking part, by ICNPO category")),
+        Table("organisations_by_icnpo",
+              str(_l("Organisations taking part, by field of activity (international classification, ICNPO)")),
               _rows([(g.value, g.label) for g in ICNPOGroup] + [(None, _l("Not classified"))], *icnpo,
                     sensitive=True),
-              chart=True, label_heading=str(_l("ICNPO category"))),
+              chart=True, label_heading=str(_l("Field of activity"))),
     ]
     sections = plugin_sections(year, forum_ids) if with_sections else []
     return Report(year=year, forum_ids=forum_ids, forums=forums, tables=tables, sections=sections,

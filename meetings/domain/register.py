@@ -212,7 +212,7 @@ def search_register(filters: RegisterFilters, page: int = 1, page_size: int = PA
 # --- exports ---------------------------------------------------------------------------------
 
 EXPORT_HEADERS = (
-    _l("Name"), _l("Kind"), _l("Level"), _l("Organisation number"), _l("Category (ICNPO)"),
+    _l("Name"), _l("Kind"), _l("Level"), _l("Organisation number"), _l("Field of activity"),
     _l("Subject areas"), _l("Municipalities"), _l("Website"), _l("Member of"), _l("Page in the register"),
 )
 

@@ -154,7 +154,7 @@ class OrganisationForm(_OrganisationFields):
                     Length(max=254, message=_l("The address is too long."))])
     org_number = _org_number_field()
     level = _level_field()
-    icnpo_group = SelectField(_l("Category"), choices=ICNPO_CHOICES, default="",
+    icnpo_group = SelectField(_l("Field of activity"), choices=ICNPO_CHOICES, default="",
                               validators=[Optional()])
     subject_areas = CheckboxGroupField(_l("Subject areas"), coerce=int, choices=[])
     municipalities = CheckboxGroupField(_l("Municipalities"), coerce=int, choices=[])

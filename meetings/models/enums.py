@@ -172,7 +172,7 @@ class RegistrationStatus(StrEnum):
     @property
     def label(self):
         return {"confirmed": _l("Confirmed"), "waiting": _l("On the waiting list"),
-                "cancelled": _l("Cancelled")}[self.value]
+                "cancelled": _l("Registration cancelled")}[self.value]
 
 
 class InvitationStatus(StrEnum):

@@ -45,7 +45,7 @@ def send_claim(client, world):
 def test_the_meeting_page_tells_a_representative_they_may_claim_and_until_when(client, world):
     sign_in(client, world.rut)
     page = client.get(f"/meetings/{world.meeting}").get_data(as_text=True)
-    assert "Svenska Röda Korset Kiruna kan begära ersättning för det här mötet, senast" in page
+    assert "Svenska Röda Korset Kiruna kan ansöka om ersättning för det här mötet, senast" in page
     assert world.claim_page in page
 
 
@@ -136,7 +136,7 @@ def test_a_returned_claim_is_changed_and_sent_again_a_rejected_one_stays(app, cl
     page = f"/compensation/claims/{claim_id}"
     no_reason = submit_form(organiser, page, {"reason": ""}, button="return")
     assert no_reason.status_code == 422
-    assert re.search(r'id="reason-error">[^<]*Ange ett skäl', no_reason.get_data(as_text=True))
+    assert re.search(r'id="reason-error">[^<]*Skriv ett skäl', no_reason.get_data(as_text=True))
     returned = submit_form(organiser, page, {"reason": "Bifoga tågbiljetten"}, button="return")
     assert returned.status_code == 302
     mine = client.get(world.claim_page).get_data(as_text=True)

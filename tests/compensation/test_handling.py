@@ -45,7 +45,7 @@ def test_another_organisation_never_sees_a_claim_or_payment_details(app, client,
     assert own.status_code == 200 and "Röda Korset" not in own.get_data(as_text=True)
     # The meeting page shows Lisa only her own organisation.
     panel = lisa.get(f"/meetings/{world.meeting}").get_data(as_text=True)
-    assert "Lottakåren Älvsbyn kan begära ersättning" in panel and "Röda Korset Kiruna kan" not in panel
+    assert "Lottakåren Älvsbyn kan ansöka om ersättning" in panel and "Röda Korset Kiruna kan" not in panel
 
 
 def test_only_the_forums_organisers_handle_claims(app, client, world):
@@ -265,7 +265,7 @@ def test_rules_are_set_by_the_forums_organisers_with_meeting_exceptions(app, cli
     bad = submit_form(organiser, page, {"fee_on_site": "fem", "deadline_days": "0"})
     assert bad.status_code == 422
     html = bad.get_data(as_text=True)
-    assert re.search(r'id="fee_on_site-error">[^<]*Ange beloppet', html)
+    assert re.search(r'id="fee_on_site-error">[^<]*Skriv beloppet', html)
     assert re.search(r'id="deadline_days-error">[^<]*heltal från 1 till 365', html)
     assert submit_form(organiser, page, {"fee_on_site": "600", "budget": "20 000"}).status_code == 302
     meeting_page = f"/compensation/meetings/{world.meeting}/handle"
@@ -301,7 +301,7 @@ def test_reminders_before_the_deadline_go_once_to_those_who_have_not_claimed(app
         assert send_reminders(now=near) == 0
     mails = new_mail(send_mail)
     assert [m["To"] for m in mails] == ["lisa@example.org"]
-    assert "Sista dag att begära ersättning" in mails[0]["Subject"]
+    assert "Sista dag att ansöka om ersättning" in mails[0]["Subject"]
 
 
 def test_the_reminder_runs_daily_in_the_worker(app, world):
