@@ -414,3 +414,10 @@ def test_an_organisation_is_only_an_organiser_if_it_runs_a_forum(app, client, wo
         association_id = association.id
     html = page(client, f"/meetings?organiser={association_id}")
     assert "We do not know the organiser" in html
+
+
+def test_a_flood_of_unknown_values_names_a_few_and_still_lists_nothing(client, world):
+    query = "&".join(f"municipality={number:04d}" for number in range(3000, 3400)) + "&municipality=2584"
+    html = page(client, "/meetings?" + query)
+    assert listed(html) == []
+    assert html.count("There is no municipality with the code") == 3

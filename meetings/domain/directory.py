@@ -40,6 +40,10 @@ from .registration import registration_open_clause, registration_window_problem
 PAGE_SIZE = 20
 # A date outside these years is a slip of the keyboard (as in the meeting form).
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2200
+# More values of one filter than any list offers: the rest are not looked up, and of the unknown ones
+# only the first few are named.
+MAX_VALUES = 100
+MAX_NAMED_PROBLEMS = 3
 # Values that tick "open for registration": what a checkbox sends, and what a person might type.
 YES = frozenset({"1", "on", "yes", "true", "ja"})
 
@@ -130,7 +134,8 @@ class MeetingFilters:
 def _values(args: Mapping[str, Any], name: str) -> list[str]:
     getlist = getattr(args, "getlist", None)
     raw = list(getlist(name)) if getlist is not None else ([args[name]] if args.get(name) else [])
-    return list(dict.fromkeys(value.strip() for value in raw if value and value.strip()))  # in order, once each
+    values = list(dict.fromkeys(value.strip() for value in raw if value and value.strip()))  # in order, once each
+    return values[:MAX_VALUES]
 
 
 def _one(args: Mapping[str, Any], name: str) -> str:
@@ -156,9 +161,8 @@ def _known_codes(model, codes: list[str], unknown: Callable[[str], Any], paramet
     if not codes:
         return ()
     known = set(db.session.scalars(select(model.code).where(model.code.in_(codes))))
-    for code in codes:
-        if code not in known:
-            problems.append(FilterProblem(parameter, unknown(code[:60])))
+    for code in [code for code in codes if code not in known][:MAX_NAMED_PROBLEMS]:
+        problems.append(FilterProblem(parameter, unknown(code[:60])))
     return tuple(code for code in codes if code in known)
 
 
