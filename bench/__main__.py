@@ -1,4 +1,5 @@
-"""python -m bench: server time per page of the register and the forum catalogue, on SQLite and PostgreSQL.
+"""python -m bench: server time per page of the register, the forum catalogue and the meetings directory,
+on SQLite and PostgreSQL.
 
 Builds a database with 5,000 organisations and 500 forums (bench/dataset.py), then requests each page
 many times through Flask's test client and prints the median and the 99th percentile. PostgreSQL is
@@ -33,6 +34,9 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("register, page 50", "/organisations?page=50"),
     ("forums, all", "/forums"),
     ("forums, area + municipality", "/forums?area=folkhalsa&municipality=2580"),
+    ("meetings, coming", "/meetings"),
+    ("meetings, municipality + open", "/meetings?municipality=2580&open=1"),
+    ("meetings, past, page 20", "/meetings?when=past&page=20"),
 )
 
 
@@ -87,6 +91,8 @@ def run(database_url: str, args: argparse.Namespace) -> tuple[dict[str, int], di
     app = create_app({
         "MEETINGS_ENV": "production", "SECRET_KEY": secrets.token_hex(32), "DATABASE_URL": database_url,
         "RATELIMIT_STORAGE_URI": "memory://", "RUN_SCHEDULER": False,
+        # The test client asks for localhost; in production only BASE_URL's host is served.
+        "BASE_URL": "http://localhost",
     })
     with app.app_context():
         db.drop_all()

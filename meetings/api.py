@@ -19,10 +19,11 @@ from typing import Any
 
 from flask import Response, abort, g
 from flask_babel import Domain, to_user_timezone
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from .auth import login_required
 from .domain import attendance as _attendance
+from .domain import directory as _directory
 from .domain import meetings as _meetings
 from .domain import permissions as _permissions
 from .domain import queries as _queries
@@ -74,6 +75,7 @@ __all__ = [
     "may_see_meeting", "is_registered", "attended",
     # Reading meetings, forums, organisations, people, registrations and attendance
     "get_meeting", "get_forum", "get_organisation", "get_person", "upcoming_public_meetings",
+    "meeting_filters", "filtered_meetings", "MeetingFilters",
     "forums_in_order", "forum_members", "registration_of", "registrations", "attendance_of_meeting",
     "attendance_for", "attendance_of_person", "attendance_organisation",
     # Recording
@@ -218,6 +220,23 @@ def get_person(person_id: int) -> Person | None:
 def upcoming_public_meetings(limit: int = 10, now: datetime | None = None) -> list[Meeting]:
     """Coming meetings anyone may see (published or cancelled, not members-only), soonest first."""
     return _queries.upcoming_public_meetings(limit=limit, now=now)
+
+
+MeetingFilters = _directory.MeetingFilters
+
+
+def meeting_filters(args: Any) -> MeetingFilters:
+    """The meetings directory's filters read from a query string (``request.args``), as the
+    directory reads them: the same parameter names and values. A value that names nothing (an
+    unknown municipality, a date that is no date) is listed in ``problems``, and then nothing matches."""
+    return _directory.parse_filters(args)
+
+
+def filtered_meetings(filters: MeetingFilters, now: datetime | None = None) -> Select:
+    """The public meetings (published or cancelled, never members-only) that match ``filters``, as
+    a query without order or limit: the directory's own. ``filters.for_feed()`` leaves out coming or
+    past, for a list with its own time window."""
+    return _directory.filtered_meetings(filters, now)
 
 
 def forums_in_order() -> list[Forum]:

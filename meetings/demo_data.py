@@ -258,6 +258,8 @@ class ForumSpec:
     members: tuple[str, ...]
     description: str
     membership_open: bool = True
+    # None named: the forum is for the whole county.
+    municipalities: tuple[str, ...] = ()
 
 
 FORUMS: tuple[ForumSpec, ...] = (
@@ -274,7 +276,8 @@ FORUMS: tuple[ForumSpec, ...] = (
                "Svenska kyrkan", "RF-SISU Norrbotten"),
               "Ett löst sammansatt nätverk av aktörer som ordnar **tidiga insatser för asylsökande** (TIA), "
               "med eller utan bidrag från Länsstyrelsen. Nätverket träffas ett par gånger per år för att "
-              "dela erfarenheter och planera."),
+              "dela erfarenheter och planera.",
+              municipalities=("Boden", "Haparanda", "Kalix", "Kiruna", "Luleå", "Piteå")),
     ForumSpec("regional-tankesmedja-friluftsliv", "Regional tankesmedja friluftsliv", LANSSTYRELSEN,
               ParticipationLevel.CONSULTATION, ("friluftsliv", "turism", "folkhalsa"),
               ("RF-SISU Norrbotten", "Hela Sverige ska leva Norrbotten", "Medborgarskolan Nord"),
@@ -290,7 +293,10 @@ FORUMS: tuple[ForumSpec, ...] = (
               ParticipationLevel.CONSULTATION, ("nationella-minoriteter", "kultur", "manskliga-rattigheter"),
               ("Met Nuoret", "Riksteatern Norrbotten", "Kiruna kommun"),
               "Samråd med företrädare för de nationella minoriteterna i länet – samer, sverigefinnar, "
-              "tornedalingar, judar och romer – om språk, kultur och inflytande."),
+              "tornedalingar, judar och romer – om språk, kultur och inflytande.",
+              # The municipalities of the administrative areas for Sami, Finnish and Meänkieli.
+              municipalities=("Arjeplog", "Gällivare", "Haparanda", "Jokkmokk", "Kiruna", "Pajala",
+                              "Övertorneå")),
     ForumSpec("jamstalldhetsradet", "Jämställdhetsrådet", LANSSTYRELSEN, ParticipationLevel.DIALOGUE,
               ("jamstalldhet", "manskliga-rattigheter"),
               ("Svenska Lottakårens Riksförbund", "Bris – Barnens rätt i samhället", "Funktionsrätt Norrbotten",
@@ -489,7 +495,7 @@ def load_demo_data(today: date | None = None) -> dict[str, int]:
     subject_areas = _load_subject_areas()
     organisations = _load_organisations(municipalities, subject_areas)
     _load_people(organisations)
-    forums = _load_forums(organisations, subject_areas)
+    forums = _load_forums(organisations, subject_areas, municipalities)
     _load_meetings(forums, municipalities, today)
     db.session.commit()
     return {
@@ -563,8 +569,8 @@ def _load_people(organisations: dict[str, Organisation]) -> None:
                                           shown_publicly=shown))
 
 
-def _load_forums(organisations: dict[str, Organisation],
-                 subject_areas: dict[str, SubjectArea]) -> dict[str, Forum]:
+def _load_forums(organisations: dict[str, Organisation], subject_areas: dict[str, SubjectArea],
+                 municipalities: dict[str, Municipality]) -> dict[str, Forum]:
     by_slug = {}
     for spec in FORUMS:
         forum = db.session.scalar(select(Forum).where(Forum.slug == spec.slug))
@@ -572,7 +578,8 @@ def _load_forums(organisations: dict[str, Organisation],
             forum = Forum(slug=spec.slug, name=spec.name, description=spec.description,
                           organiser=organisations[spec.organiser], participation_level=spec.level,
                           membership_open=spec.membership_open,
-                          subject_areas=[subject_areas[code] for code in spec.subject_areas])
+                          subject_areas=[subject_areas[code] for code in spec.subject_areas],
+                          municipalities=[municipalities[name] for name in spec.municipalities])
             db.session.add(forum)
             db.session.flush()
         for organisation_name in spec.members:

@@ -150,6 +150,17 @@ def forum_panels(forum, person):
 
 
 @hookspec
+def meeting_directory_panels(filters, person):
+    """Return a list of ``meetings.plugins.Panel`` for the meetings directory (``/meetings``).
+
+    ``filters`` is the ``MeetingFilters`` the visitor chose (see ``meetings.api.meeting_filters``;
+    ``filters.query_args(when=False)`` gives them as query-string arguments) and ``person`` the
+    signed-in ``Person`` or None. The built-in ``ical`` plugin offers the same meetings as a
+    calendar feed here. Shown after the list, ordered as on a meeting's page.
+    """
+
+
+@hookspec
 def organisation_panels(organisation, person):
     """Return a list of ``meetings.plugins.Panel`` for an organisation's page in the register.
 

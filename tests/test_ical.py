@@ -27,7 +27,7 @@ from meetings.models import (
     SubjectArea,
     utcnow,
 )
-from meetings.testing import csrf_token, sign_in
+from meetings.testing import csrf_token, sign_in, submit_form
 
 ONLINE_URL = "https://meet.example.org/hemlig-lank"
 
@@ -58,7 +58,8 @@ def data(app):
                               contact_email="dialog@lansstyrelsen.example.se")
         forum = Forum(slug="tankesmedja", name="Regional tankesmedja friluftsliv", organiser=county,
                       subject_areas=[outdoor])
-        other = Forum(slug="pensionarsradet", name="Länspensionärsrådet", organiser=county, subject_areas=[health])
+        other = Forum(slug="pensionarsradet", name="Länspensionärsrådet", organiser=county, subject_areas=[health],
+                      municipalities=[lulea])
         start = utcnow().replace(microsecond=0) + timedelta(days=10)
 
         def meeting(title, forum_, **fields):
@@ -181,11 +182,8 @@ def test_the_personal_feed_shows_the_online_link_to_a_confirmed_online_participa
         register(db.session.get(Meeting, data["public"]), db.session.get(Person, data["person"]),
                  ParticipationMode.ONLINE, notify=False)
     sign_in(client, data["person"])
-    page = client.get("/calendar/personal").get_data(as_text=True)
-    created = client.post("/calendar/personal", data={"csrf_token": csrf_token(page), "action": "create"})
-    link = re.search(r'value="(http://moten\.example\.se/calendar/private/[^"]+)"', created.get_data(as_text=True))
-    assert link, "the new address is shown once"
-    path = link.group(1).replace("http://moten.example.se", "")
+    path = personal_address(submit_form(client, "/calendar/personal", follow_redirects=True))
+    assert path, "the new address is shown"
 
     client.post("/sign-out", data={"csrf_token": csrf_token(client.get("/").get_data(as_text=True))})
     response = client.get(path)  # calendar programs are not signed in
@@ -199,24 +197,85 @@ def test_the_personal_feed_shows_the_online_link_to_a_confirmed_online_participa
     assert "CONFERENCE;" in response.data.decode()
 
 
+def personal_address(response) -> str | None:
+    """The path of the personal feed's address shown on the page, or None."""
+    found = re.search(r'value="http://moten\.example\.se(/calendar/private/[^"]+)"', response.get_data(as_text=True))
+    return found.group(1) if found else None
+
+
 def test_revoked_and_unknown_feed_addresses_answer_the_same_404(client, app, data):
     sign_in(client, data["person"])
-    page = client.get("/calendar/personal").get_data(as_text=True)
-    created = client.post("/calendar/personal", data={"csrf_token": csrf_token(page), "action": "create"})
-    path = re.search(r'value="http://moten\.example\.se(/calendar/private/[^"]+)"',
-                     created.get_data(as_text=True)).group(1)
+    path = personal_address(submit_form(client, "/calendar/personal", follow_redirects=True))
     assert client.get(path).status_code == 200
-    page = client.get("/calendar/personal").get_data(as_text=True)
-    renewed = client.post("/calendar/personal", data={"csrf_token": csrf_token(page), "action": "renew"})
-    new_path = re.search(r'value="http://moten\.example\.se(/calendar/private/[^"]+)"',
-                         renewed.get_data(as_text=True)).group(1)
+    renewed = submit_form(client, "/calendar/personal", button="action", follow_redirects=True)
+    assert "Din nya adress är klar" in renewed.get_data(as_text=True)  # Anna reads Swedish
+    new_path = personal_address(renewed)
+    assert new_path != path
     old, unknown = client.get(path), client.get("/calendar/private/" + "x" * 43 + ".ics")
     assert old.status_code == unknown.status_code == 404
     assert old.data == unknown.data
     assert client.get(new_path).status_code == 200
-    page = client.get("/calendar/personal").get_data(as_text=True)
-    client.post("/calendar/personal", data={"csrf_token": csrf_token(page), "action": "revoke"})
+    stopped = submit_form(client, "/calendar/personal", {"action": "revoke"}, follow_redirects=True)
+    assert personal_address(stopped) is None
     assert client.get(new_path).status_code == 404
+
+
+def test_the_personal_address_is_shown_again_to_its_owner_only_and_never_cached(client, app, data):
+    sign_in(client, data["person"])
+    made = personal_address(submit_form(client, "/calendar/personal", follow_redirects=True))
+    again = client.get("/calendar/personal")
+    assert personal_address(again) == made, "the owner sees the same address on a later visit"
+    assert again.headers["Cache-Control"] == "private, no-store"
+    assert "/calendar/personal" in client.get("/account").get_data(as_text=True)  # within reach
+
+    with app.app_context():
+        other = Person(email="bertil@example.org", name="Bertil", locale="sv")
+        db.session.add(other)
+        db.session.commit()
+        other_id = other.id
+    someone_else = app.test_client()
+    sign_in(someone_else, other_id)
+    theirs = someone_else.get("/calendar/personal")
+    assert theirs.status_code == 200 and personal_address(theirs) is None
+    assert made.split("/")[-1] not in theirs.get_data(as_text=True)
+    signed_out = app.test_client().get("/calendar/personal")
+    assert signed_out.status_code in (302, 303) and made.split("/")[-1] not in signed_out.get_data(as_text=True)
+
+
+def test_an_address_the_site_cannot_show_again_keeps_working_and_a_new_one_is_offered(make_app, data, app):
+    """An address made before addresses were kept, or under another SECRET_KEY: it still works,
+    and the page says to make a new one to see it."""
+    from plugins.ical.models import FeedToken
+    from plugins.ical.tokens import _hash
+
+    with app.app_context():
+        db.session.add(FeedToken(person_id=data["person"], token_hash=_hash("gammal-adress"), seed=None))
+        db.session.commit()
+    client = app.test_client()
+    assert client.get("/calendar/private/gammal-adress.ics").status_code == 200
+    sign_in(client, data["person"])
+    page = client.get("/calendar/personal")
+    assert personal_address(page) is None
+    assert "Skapa en ny adress för att se den här" in page.get_data(as_text=True)  # Anna reads Swedish
+    shown = personal_address(submit_form(client, "/calendar/personal", button="action", follow_redirects=True))
+    assert client.get(shown).status_code == 200
+    assert client.get("/calendar/private/gammal-adress.ics").status_code == 404
+
+    rotated = make_app(MEETINGS_PLUGINS=(), plugins=[ical_plugin], BASE_URL="http://moten.example.se",
+                       SECRET_KEY="another-secret-key-after-rotation", create_schema=False)
+    other_client = rotated.test_client()
+    assert other_client.get(shown).status_code == 200, "a new SECRET_KEY does not break subscriptions"
+    sign_in(other_client, data["person"])
+    assert personal_address(other_client.get("/calendar/personal")) is None
+
+
+def test_the_forum_page_offers_its_feed_and_the_feed_holds_the_forums_meetings(client, data):
+    forum = client.get("/forums/tankesmedja", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'href="webcal://moten.example.se/calendar/forums/tankesmedja.ics"' in forum
+    assert 'value="http://moten.example.se/calendar/forums/tankesmedja.ics"' in forum
+    feed = client.get("/calendar/forums/tankesmedja.ics")
+    assert feed.status_code == 200
+    assert set(events(parse_both(feed.data)[0])) == {"Tankesmedja i Kiruna"}
 
 
 def test_one_meeting_download_and_the_online_link_only_for_those_who_may_see_it(client, app, data):

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import false, func, or_, select, true
+from sqlalchemy import ColumnElement, false, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -44,6 +44,7 @@ from ..models.forum import forum_subject_area
 from ..urls import public_url
 from .interests import queue_forum_news
 from .mail import queue_mail
+from .paging import Page, page_count
 
 SLUG_BASE_LENGTH = 100  # the column holds 120: room for "-2", "-3" …
 # Paths under /forums/ that are pages of their own, not forums.
@@ -192,6 +193,13 @@ class ForumFilters:
         return any(value is not None for value in
                    (self.area, self.organiser, self.level, self.municipality, self.membership))
 
+    def query_args(self) -> dict[str, str]:
+        """The filters in use as query-string arguments, for page links."""
+        args = {"area": self.area, "organiser": str(self.organiser) if self.organiser is not None else None,
+                "level": self.level.value if self.level else None, "municipality": self.municipality,
+                "membership": self.membership}
+        return {name: value for name, value in args.items() if value is not None}
+
 
 @dataclass(frozen=True)
 class CatalogueEntry:
@@ -200,11 +208,40 @@ class CatalogueEntry:
     next_meeting_at: datetime | None
 
 
-def forum_catalogue(filters: ForumFilters | None = None, now: datetime | None = None) -> list[CatalogueEntry]:
-    """The forums that match, with their member count and next meeting, in one query (plus two
-    for organisers and subject areas) however many forums there are."""
-    filters = filters or ForumFilters()
-    now = now or utcnow()
+CATALOGUE_PAGE_SIZE = 20
+
+
+def forum_covers(municipality_codes: Sequence[str]) -> ColumnElement[bool]:
+    """Forums that concern any of these municipalities (by code): those that name one of them, and
+    county-wide forums. A forum that names no municipality covers the whole county, so it counts
+    for every municipality. The catalogue and the meetings directory both filter with this."""
+    return or_(~Forum.municipalities.any(),
+               Forum.municipalities.any(Municipality.code.in_(list(municipality_codes))))
+
+
+def covers_whole_county(forum: Forum) -> bool:
+    """What ``forum_covers`` says of a forum that names no municipality, for its page and card."""
+    return not forum.municipalities
+
+
+def _catalogue_conditions(filters: ForumFilters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.area is not None:
+        conditions.append(Forum.subject_areas.any(SubjectArea.code == filters.area))
+    if filters.organiser is not None:
+        conditions.append(Forum.organiser_id == filters.organiser)
+    if filters.level is not None:
+        conditions.append(Forum.participation_level == filters.level)
+    if filters.municipality is not None:
+        conditions.append(forum_covers([filters.municipality]))
+    if filters.membership is not None:
+        conditions.append(Forum.membership_open.is_(true() if filters.membership == "open" else false()))
+    return conditions
+
+
+def _catalogue_entries(conditions: Sequence[ColumnElement[bool]], now: datetime) -> list[CatalogueEntry]:
+    """The forums that meet ``conditions``, with their member count and next meeting, in one query
+    (plus one each for organisers, subject areas and municipalities) however many forums there are."""
     members = (select(ForumMember.forum_id, func.count().label("count"))
                .where(ForumMember.status == ForumMemberStatus.MEMBER)
                .group_by(ForumMember.forum_id).subquery())
@@ -214,19 +251,36 @@ def forum_catalogue(filters: ForumFilters | None = None, now: datetime | None = 
     query = (select(Forum, func.coalesce(members.c.count, 0), next_meetings.c.starts_at)
              .outerjoin(members, members.c.forum_id == Forum.id)
              .outerjoin(next_meetings, next_meetings.c.forum_id == Forum.id)
-             .options(selectinload(Forum.organiser), selectinload(Forum.subject_areas)))
-    if filters.area is not None:
-        query = query.where(Forum.subject_areas.any(SubjectArea.code == filters.area))
-    if filters.organiser is not None:
-        query = query.where(Forum.organiser_id == filters.organiser)
-    if filters.level is not None:
-        query = query.where(Forum.participation_level == filters.level)
-    if filters.municipality is not None:
-        query = query.where(Forum.municipalities.any(Municipality.code == filters.municipality))
-    if filters.membership is not None:
-        query = query.where(Forum.membership_open.is_(true() if filters.membership == "open" else false()))
+             .where(*conditions)
+             .options(selectinload(Forum.organiser), selectinload(Forum.subject_areas),
+                      selectinload(Forum.municipalities)))
     entries = [CatalogueEntry(forum, count, starts_at) for forum, count, starts_at in db.session.execute(query)]
     return sorted(entries, key=lambda entry: swedish_sort_key(entry.forum.name))
+
+
+def forum_catalogue(filters: ForumFilters | None = None, now: datetime | None = None) -> list[CatalogueEntry]:
+    """Every forum that matches, in Swedish alphabetical order."""
+    return _catalogue_entries(_catalogue_conditions(filters or ForumFilters()), now or utcnow())
+
+
+def catalogue_page(filters: ForumFilters | None = None, page: int = 1, page_size: int = CATALOGUE_PAGE_SIZE,
+                   now: datetime | None = None) -> Page[CatalogueEntry]:
+    """One page of the catalogue, in Swedish alphabetical order. A page past the end shows the last
+    page, as the register does.
+
+    Forums have no stored sort key, so the names of the matching forums (a short list: a county
+    has dozens of forums, not thousands) are read and sorted here, and only the page's forums are
+    loaded in full.
+    """
+    conditions = _catalogue_conditions(filters or ForumFilters())
+    names = db.session.execute(select(Forum.id, Forum.name).where(*conditions)).all()
+    ordered = [forum_id for forum_id, name in sorted(names, key=lambda row: (swedish_sort_key(row[1]), row[0]))]
+    page = min(max(1, page), page_count(len(ordered), page_size))
+    chosen = ordered[(page - 1) * page_size:page * page_size]
+    entries = _catalogue_entries([Forum.id.in_(chosen)], now or utcnow()) if chosen else []
+    position = {forum_id: index for index, forum_id in enumerate(chosen)}
+    entries.sort(key=lambda entry: position[entry.forum.id])
+    return Page(items=entries, total=len(ordered), page=page, page_size=page_size)
 
 
 def forum_organisers() -> list[Organisation]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -23,15 +23,22 @@ from ..models import (
 )
 from .permissions import may_manage_forum
 
+# Cancelled meetings stay listed (marked) so that people who planned to come see it.
+LISTED_STATUSES = (MeetingStatus.PUBLISHED, MeetingStatus.CANCELLED)
+
+
+def publicly_listed() -> ColumnElement[bool]:
+    """The meetings public lists and feeds show: those ``meeting_visible_to`` shows to anyone
+    (published or cancelled, not members-only). A test checks that the two agree."""
+    return and_(Meeting.status.in_(LISTED_STATUSES), Meeting.members_only.is_(False))
+
 
 def upcoming_public_meetings(limit: int = 10, now: datetime | None = None) -> list[Meeting]:
     """Coming meetings anyone may see: published or cancelled, never drafts or members-only meetings."""
     now = now or utcnow()
     return list(db.session.scalars(
         select(Meeting)
-        # Cancelled meetings stay listed (marked) so that people who planned to come see it.
-        .where(Meeting.status.in_([MeetingStatus.PUBLISHED, MeetingStatus.CANCELLED]), Meeting.ends_at >= now,
-               Meeting.members_only.is_(False))
+        .where(publicly_listed(), Meeting.ends_at >= now)
         .options(selectinload(Meeting.forum), selectinload(Meeting.municipality))
         .order_by(Meeting.starts_at).limit(limit)))
 

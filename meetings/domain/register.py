@@ -35,6 +35,7 @@ from ..models import (
     search_key,
 )
 from ..models.organisation import organisation_municipality, organisation_subject_area
+from . import paging
 
 PAGE_SIZE = 25
 MAX_SEARCH_WORDS = 10
@@ -182,16 +183,7 @@ class RegisterPage:
 
     def page_links(self, around: int = 2) -> list[int | None]:
         """Page numbers to link to: the first, the last and a few around this one; None for a gap."""
-        wanted = {1, self.pages, *range(self.page - around, self.page + around + 1)}
-        numbers = sorted(n for n in wanted if 1 <= n <= self.pages)
-        links: list[int | None] = []
-        for previous, number in zip([None, *numbers], numbers, strict=False):
-            if previous is not None and number - previous == 2:
-                links.append(previous + 1)  # a gap of one page is shown as that page, not as "…"
-            elif previous is not None and number - previous > 2:
-                links.append(None)
-            links.append(number)
-        return links
+        return paging.page_links(self.page, self.pages, around)
 
 
 def search_register(filters: RegisterFilters, page: int = 1, page_size: int = PAGE_SIZE) -> RegisterPage:

@@ -22,7 +22,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -116,6 +116,20 @@ def registration_window_problem(meeting: Meeting, now: datetime) -> Refusal | No
     if meeting.registration_closes_at is not None and now >= meeting.registration_closes_at:
         return Refusal.CLOSED
     return None
+
+
+def registration_open_clause(now: datetime) -> ColumnElement[bool]:
+    """``registration_window_problem(meeting, now) is None`` as SQL, for lists that filter on it.
+
+    The same conditions, in the same terms: published, opened (or no opening time), not started,
+    not closed (or no closing time). Keep the two together; a test checks that they agree.
+    """
+    return and_(
+        Meeting.status == MeetingStatus.PUBLISHED,
+        or_(Meeting.registration_opens_at.is_(None), Meeting.registration_opens_at <= now),
+        Meeting.starts_at > now,
+        or_(Meeting.registration_closes_at.is_(None), Meeting.registration_closes_at > now),
+    )
 
 
 def offered_modes(meeting: Meeting) -> list[ParticipationMode]:

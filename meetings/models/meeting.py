@@ -13,6 +13,11 @@ from .forum import Forum
 from .reference import Municipality
 from .types import UTCDateTime, utcnow
 
+# The formats with a place to come to, and those that can be joined online: what has_venue and
+# is_online answer for one meeting, and what lists filter on.
+VENUE_FORMATS = (MeetingFormat.ON_SITE, MeetingFormat.HYBRID)
+ONLINE_FORMATS = (MeetingFormat.DIGITAL, MeetingFormat.HYBRID)
+
 
 class Meeting(db.Model):
     __tablename__ = "meeting"
@@ -74,11 +79,11 @@ class Meeting(db.Model):
 
     @property
     def has_venue(self) -> bool:
-        return self.format in (MeetingFormat.ON_SITE, MeetingFormat.HYBRID)
+        return self.format in VENUE_FORMATS
 
     @property
     def is_online(self) -> bool:
-        return self.format in (MeetingFormat.DIGITAL, MeetingFormat.HYBRID)
+        return self.format in ONLINE_FORMATS
 
     def __repr__(self) -> str:
         return f"<Meeting {self.id} {self.title!r}>"

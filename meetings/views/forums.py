@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from ..auth import login_required, organiser_required
 from ..domain import forums as domain
 from ..domain import queries
+from ..domain.paging import parse_page_number
 from ..domain.permissions import may_create_forum, may_manage_forum
 from ..exports import table_response
 from ..extensions import db
@@ -73,9 +74,10 @@ def index():
         municipality=chosen.get("municipality"),
         membership=chosen.get("membership"),
     )
-    return render_template("forums/list.html", form=form, filters=filters,
-                           entries=domain.forum_catalogue(filters),
-                           may_create=may_create_forum(g.person))
+    # As in the register, a page number that is no number shows the first page, one past the end the last.
+    page = domain.catalogue_page(filters, parse_page_number(request.args.get("page")) or 1)
+    return render_template("forums/list.html", form=form, filters=filters, result=page,
+                           covers_whole_county=domain.covers_whole_county, may_create=may_create_forum(g.person))
 
 
 @bp.get("/forums/<slug>")
@@ -89,6 +91,7 @@ def detail(slug: str):
                            description=render_markdown(forum.description),
                            speakers=domain.who_speaks_for_whom(forum, g.person),
                            state=state, join_form=join_form, manages=may_manage_forum(g.person, forum),
+                           covers_whole_county=domain.covers_whole_county,
                            panels=panels("forum_panels", forum=forum, person=g.person))
 
 

@@ -1,12 +1,13 @@
-"""Meeting pages: the page everyone sees, and a signed-in person's own registration."""
+"""Meeting pages: the directory of meetings, the page everyone sees, and a signed-in person's own
+registration."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 
 from ..auth import login_required
+from ..domain import directory, queries
 from ..domain import meetings as domain
-from ..domain import queries
 from ..domain.permissions import may_manage_forum
 from ..domain.registration import may_register, may_undo_cancel, registration_window_problem
 from ..extensions import db
@@ -24,6 +25,18 @@ def _visible_meeting(meeting_id: int) -> Meeting:
     if meeting is None or not queries.meeting_visible_to(meeting, g.person):
         abort(404)
     return meeting
+
+
+@bp.get("/meetings")
+def index():
+    filters = directory.parse_filters(request.args)
+    now = utcnow()
+    result = directory.directory_page(filters, request.args.get("page"), now=now)
+    return render_template(
+        "meetings/index.html", filters=filters, result=result, choices=directory.filter_choices(),
+        in_use=directory.filters_in_use(filters), whens=list(directory.When), modes=list(directory.Mode),
+        is_open=lambda meeting: directory.registration_is_open(meeting, now),
+        panels=panels("meeting_directory_panels", filters=filters, person=g.person))
 
 
 @bp.get("/meetings/<int:meeting_id>")

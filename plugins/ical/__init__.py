@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import url_for
 
 from meetings import hookimpl
+from meetings.i18n import current_language
 from meetings.plugins import NavLink, Panel, render_plugin_template
 from meetings.urls import public_url
 
@@ -45,6 +46,29 @@ def meeting_panels(meeting, person):
     html = render_plugin_template(domain, "ical/panel.html", meeting=meeting, person=person,
                                   forum_feed=public_url("ical.forum_meetings", slug=meeting.forum.slug))
     return [Panel(heading=_("In your calendar"), html=html, order=50)]
+
+
+@hookimpl
+def forum_panels(forum, person):
+    html = render_plugin_template(domain, "ical/forum_panel.html", forum=forum,
+                                  links=feeds.feed_links("ical.forum_meetings", slug=forum.slug))
+    return [Panel(heading=_("In your calendar"), html=html, order=50)]
+
+
+@hookimpl
+def meeting_directory_panels(filters, person):
+    if filters.problems:
+        return None  # a search that finds nothing because of a wrong value is nothing to subscribe to
+    links = feeds.feed_links("ical.all_meetings", lang=current_language(), **filters.query_args(when=False))
+    html = render_plugin_template(domain, "ical/directory_panel.html", links=links,
+                                  months=round(feeds.FEED_HISTORY.days / 30.5))
+    return [Panel(heading=_("These meetings in your calendar"), html=html, order=50)]
+
+
+@hookimpl
+def account_panels(person):
+    html = render_plugin_template(domain, "ical/account_panel.html")
+    return [Panel(heading=_("Your personal calendar"), html=html, order=50)]
 
 
 @hookimpl

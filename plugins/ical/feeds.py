@@ -19,7 +19,7 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode, urlsplit
@@ -31,6 +31,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy.orm import Session, selectinload
 
+from meetings.api import MeetingFilters, filtered_meetings
 from meetings.domain import queries
 from meetings.extensions import db
 from meetings.i18n import babel_locale
@@ -40,11 +41,9 @@ from meetings.models import (
     Meeting,
     MeetingStatus,
     Membership,
-    Municipality,
     Person,
     Registration,
     RegistrationStatus,
-    SubjectArea,
     utcnow,
 )
 from meetings.urls import public_url
@@ -113,10 +112,6 @@ def _note_meeting_changes(session, flush_context) -> None:
         _generation += 1
 
 
-class UnknownFilter(ValueError):
-    """A filter value that names no subject area or municipality."""
-
-
 # --- Which meetings a feed shows -------------------------------------------------------------
 
 
@@ -124,32 +119,22 @@ def _in_window(query: Select, now: datetime) -> Select:
     return query.where(Meeting.status.in_(FEED_STATUSES), Meeting.ends_at >= now - FEED_HISTORY)
 
 
-def public_meetings(areas: Sequence[str] = (), municipalities: Sequence[str] = (),
-                    forum: Forum | None = None, now: datetime | None = None) -> Select:
-    """Published and cancelled meetings anyone may see; members-only meetings never."""
+def public_meetings(filters: MeetingFilters | None = None, forum: Forum | None = None,
+                    now: datetime | None = None) -> Select:
+    """Published and cancelled meetings anyone may see (members-only meetings never) within the
+    feed's window, chosen by the meetings directory's ``filters`` (their coming or past is left
+    out: the window is the feed's own)."""
     now = now or utcnow()
-    query = _in_window(select(Meeting).where(Meeting.members_only.is_(False)), now)
+    query = _in_window(filtered_meetings((filters or MeetingFilters()).for_feed(), now), now)
     if forum is not None:
         query = query.where(Meeting.forum_id == forum.id)
-    if areas:
-        query = query.where(Meeting.forum.has(Forum.subject_areas.any(SubjectArea.code.in_(areas))))
-    if municipalities:
-        query = query.where(Meeting.municipality.has(Municipality.code.in_(municipalities)))
     return query
 
 
-def check_filters(areas: Sequence[str], municipalities: Sequence[str]) -> None:
-    """Raises UnknownFilter naming the first value that does not exist."""
-    if not areas and not municipalities:
-        return
-    known_areas = set(db.session.scalars(select(SubjectArea.code).where(SubjectArea.code.in_(areas))))
-    for code in areas:
-        if code not in known_areas:
-            raise UnknownFilter(_("There is no subject area with the code “%(code)s”.", code=code))
-    known = set(db.session.scalars(select(Municipality.code).where(Municipality.code.in_(municipalities))))
-    for code in municipalities:
-        if code not in known:
-            raise UnknownFilter(_("There is no municipality with the code “%(code)s”.", code=code))
+def filters_key(filters: MeetingFilters) -> tuple:
+    """The filters as a hashable part of a cache key: every filter the feed applies."""
+    return tuple(sorted((name, tuple(value) if isinstance(value, list) else value)
+                        for name, value in filters.query_args(when=False).items()))
 
 
 def personal_meetings(person: Person, now: datetime | None = None) -> Select:
@@ -297,6 +282,12 @@ def cached_feed(key: tuple, query: Select, name: Callable[[], str], description:
         return render_feed(load(query), feed_name, feed_description, language, viewer)
 
     return cache.get_or_render(full_key, render)
+
+
+def feed_links(endpoint: str, **values) -> dict[str, str]:
+    """A feed's address as https (to paste) and as webcal (a link that opens the calendar program)."""
+    https = public_url(endpoint, **values)
+    return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
 
 
 def _utc_stamp(moment) -> str:

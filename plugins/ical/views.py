@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, g, request
+from flask import Blueprint, Response, abort, flash, g, make_response, redirect, request, url_for
 from sqlalchemy import func, select
 
+from meetings.api import meeting_filters
 from meetings.auth import login_required
 from meetings.config import SUPPORTED_LOCALES
 from meetings.domain import queries
@@ -13,9 +14,9 @@ from meetings.forms import EmptyForm
 from meetings.i18n import current_language
 from meetings.models import Forum, Meeting, Municipality, Registration, SubjectArea
 from meetings.plugins import render_plugin_template
-from meetings.urls import public_url
 
 from . import feeds, tokens
+from .feeds import feed_links
 from .i18n import _, domain
 
 bp = Blueprint("ical", __name__, template_folder="templates", url_prefix="/calendar")
@@ -45,14 +46,15 @@ def _respond(feed: feeds.RenderedFeed, filename: str, private: bool) -> Response
 
 @bp.get("/meetings.ics")
 def all_meetings():
-    areas, municipalities = request.args.getlist("area"), request.args.getlist("municipality")
-    try:
-        feeds.check_filters(areas, municipalities)
-    except feeds.UnknownFilter as unknown:
-        return Response(str(unknown), 400, mimetype="text/plain")
+    """Every public meeting in the feed's window, narrowed by the meetings directory's filters
+    (the same parameters: ``area``, ``municipality``, ``from``, ``to``, ``forum``, ``organiser``,
+    ``mode``, ``open``; ``when`` and ``page`` are the directory's own and ignored here)."""
+    filters = meeting_filters(request.args).for_feed()
+    if filters.problems:
+        # A calendar program shows no page: a plain answer says what is wrong with the address.
+        return Response(str(filters.problems[0].message), 400, mimetype="text/plain")
     language = _feed_language()
-    query = feeds.public_meetings(areas, municipalities)
-    feed = feeds.cached_feed(("all", tuple(sorted(areas)), tuple(sorted(municipalities))), query,
+    feed = feeds.cached_feed(("all", feeds.filters_key(filters)), feeds.public_meetings(filters),
                              lambda: _("Dialogue meetings"),
                              lambda: _("Public dialogue meetings between public bodies and civil society"),
                              language)
@@ -95,18 +97,13 @@ def personal(token: str):
     return _respond(feed, "my-meetings.ics", private=True)
 
 
-def _feed_links(endpoint: str, **values) -> dict[str, str]:
-    https = public_url(endpoint, **values)
-    return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
-
-
 @bp.get("")
 def subscribe():
     areas = db.session.scalars(select(SubjectArea).order_by(SubjectArea.name_sv)).all()
     municipalities = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
     chosen_area, chosen_municipality = request.args.get("area", ""), request.args.get("municipality", "")
     filters = {"area": chosen_area or None, "municipality": chosen_municipality or None}
-    links = _feed_links("ical.all_meetings", lang=current_language(), **filters)
+    links = feed_links("ical.all_meetings", lang=current_language(), **filters)
     return render_plugin_template(domain, "ical/subscribe.html", links=links, areas=areas,
                            municipalities=municipalities, chosen_area=chosen_area,
                            chosen_municipality=chosen_municipality, forums=queries.forums_in_order())
@@ -115,15 +112,24 @@ def subscribe():
 @bp.route("/personal", methods=["GET", "POST"])
 @login_required
 def personal_feed():
+    """The signed-in person's own secret address: shown to them (and nobody else) whenever they
+    look, made, renewed (the old one stops working) or stopped here."""
     form = EmptyForm()
-    new_link = None
     if form.validate_on_submit():
         action = request.form.get("action")
         if action == "revoke":
             tokens.revoke(g.person)
+            flash(_("Your personal calendar address has stopped working."), "success")
         elif action in ("create", "renew"):
-            token = tokens.renew(g.person)
-            # Shown once, on this response only: the address is stored hashed and cannot be shown again.
-            new_link = _feed_links("ical.personal", token=token)
-    return render_plugin_template(domain, "ical/personal.html", form=form, active=tokens.active(g.person),
-                                  new_link=new_link)
+            tokens.renew(g.person)
+            flash(_("Your new address is ready. The old one, if you had one, has stopped working."), "success")
+        # After a change, a fresh page: reloading it shows the address and never makes another one.
+        return redirect(url_for("ical.personal_feed"))
+    token = tokens.current_token(g.person)
+    response = make_response(render_plugin_template(
+        domain, "ical/personal.html", form=form, active=tokens.active(g.person),
+        link=feed_links("ical.personal", token=token) if token else None))
+    # The page holds a secret address: never kept by a cache, a shared one or the browser's own.
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
