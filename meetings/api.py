@@ -19,11 +19,12 @@ from typing import Any
 
 from flask import Response, abort, g
 from flask_babel import Domain, to_user_timezone
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, select
 
 from .auth import login_required
 from .domain import attendance as _attendance
 from .domain import meetings as _meetings
+from .domain import paging as _paging
 from .domain import permissions as _permissions
 from .domain import queries as _queries
 from .domain.forums import forum_members as _forum_members
@@ -71,7 +72,7 @@ __all__ = [
     "current_person", "login_required", "permission_required", "accepts_files",
     # Permission questions
     "CONTACT", "manages_meeting", "manages_forum", "organises_for", "acts_for", "organisations_of",
-    "may_see_meeting", "is_registered", "attended",
+    "may_see_meeting", "meetings_visible_to", "is_registered", "attended",
     # Reading meetings, forums, organisations, people, registrations and attendance
     "get_meeting", "get_forum", "get_organisation", "get_person", "upcoming_public_meetings",
     "forums_in_order", "forum_members", "registration_of", "registrations", "attendance_of_meeting",
@@ -83,6 +84,8 @@ __all__ = [
     # Pages, downloads, text and time
     "render_plugin_template", "translation_domain", "table_download", "local_time", "render_markdown", "utcnow",
     "FlaskForm",
+    # Long lists a page at a time
+    "Page", "page_of", "parse_page",
     # Objects a hook returns
     "NavLink", "Panel", "ReportSection", "Setting",
     # The database and the data model
@@ -177,6 +180,13 @@ def may_see_meeting(person: Person | None, meeting: Meeting) -> bool:
     """Whether ``meeting`` is shown to ``person`` at all (drafts and members-only meetings are not
     shown to everyone); others get "not found" for it."""
     return _queries.meeting_visible_to(meeting, person)
+
+
+def meetings_visible_to(person: Person | None) -> ColumnElement[bool]:
+    """``may_see_meeting`` asked of many meetings at once: a condition on ``Meeting`` rows for a
+    query's ``where`` (join ``Meeting`` first), so that a list is filtered, counted and paged in
+    the database rather than meeting by meeting."""
+    return _queries.meetings_visible_to(person)
 
 
 def is_registered(person: Person | None, meeting: Meeting) -> bool:
@@ -297,6 +307,25 @@ def queue_mail(plugin: str, template: str, recipient: str, locale: str | None, *
         context.update(_template_gettext(domain))
     return _queue_mail(kind or f"{plugin}.{template}", recipient, template, locale, meeting=meeting,
                        attachments=attachments, plugin=plugin, **context)
+
+
+# --- Long lists a page at a time -----------------------------------------------------------------------
+
+Page = _paging.Page
+
+
+def page_of(query: Select, page: int, page_size: int) -> Page:
+    """One page of the rows of ``query`` (a ``select`` of one entity, ordered): a ``Page`` with
+    ``items``, ``total``, ``page``, ``pages`` and ``page_links()``, in two queries however long the
+    list. A page past the end is the last page. Show the links with the core's macro:
+    ``{% from "_pagination.html" import pagination %}{{ pagination(page, page_url, label) }}``."""
+    return _paging.page_of(query, page, page_size)
+
+
+def parse_page(raw: str | None) -> int:
+    """The page number in a query-string value (``request.args.get("page")``); anything that is not
+    a positive number is 1."""
+    return _paging.parse_page(raw)
 
 
 # --- Downloads and time -------------------------------------------------------------------------
