@@ -23,6 +23,7 @@ from sqlalchemy import ColumnElement, Select, select
 
 from .auth import login_required
 from .domain import attendance as _attendance
+from .domain import followup as _followup
 from .domain import meetings as _meetings
 from .domain import paging as _paging
 from .domain import permissions as _permissions
@@ -76,13 +77,14 @@ __all__ = [
     # Reading meetings, forums, organisations, people, registrations and attendance
     "get_meeting", "get_forum", "get_organisation", "get_person", "upcoming_public_meetings",
     "forums_in_order", "forum_members", "registration_of", "registrations", "attendance_of_meeting",
-    "attendance_for", "attendance_of_person", "attendance_organisation",
+    "attendance_of_meetings", "attendance_for", "attendance_of_person", "attendance_organisation",
     # Recording
     "record_walk_in",
     # Mail and links
     "queue_mail", "public_url",
     # Pages, downloads, text and time
-    "render_plugin_template", "translation_domain", "table_download", "local_time", "render_markdown", "utcnow",
+    "render_plugin_template", "translation_domain", "table_download", "local_time", "year_bounds", "render_markdown",
+    "utcnow",
     "FlaskForm",
     # Long lists a page at a time
     "Page", "page_of", "parse_page",
@@ -258,6 +260,12 @@ def attendance_of_meeting(meeting: Meeting) -> list[Attendance]:
     return _attendance.attendance_records(meeting)
 
 
+def attendance_of_meetings(meetings: Iterable[Meeting]) -> dict[int, list[Attendance]]:
+    """``attendance_of_meeting`` of many meetings in one query, for a list of many meetings' things
+    (claims, minutes): by meeting id, each list by name; a meeting nobody attended is missing."""
+    return _attendance.attendance_records_of(meeting.id for meeting in meetings)
+
+
 def attendance_for(meeting: Meeting, person: Person | None) -> Attendance | None:
     """The record of ``person`` being present at ``meeting``, or None."""
     return _attendance.attendance_for(meeting, person)
@@ -334,6 +342,12 @@ def parse_page(raw: str | None) -> int:
 def local_time(moment: datetime | None) -> datetime | None:
     """A time stored in UTC, in the site's time zone (``TIME_ZONE``); None stays None."""
     return to_user_timezone(moment) if moment is not None else None
+
+
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    """The first moment of ``year`` and of the next in the site's time zone (as UTC): what
+    belongs to a calendar year is ``begins <= starts_at < ends`` in a query."""
+    return _followup.year_bounds(year)
 
 
 def table_download(fmt: str, filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]],

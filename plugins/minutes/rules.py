@@ -571,8 +571,14 @@ def send_reminders(now: datetime, approval_days: int, action_days: int) -> int:
 
 
 def followup_figures(year: int, forum_ids: list[int] | None) -> dict[str, float | int]:
-    protocols = [p for p in db.session.scalars(select(Protocol).where(Protocol.published_at.is_not(None)))
-                 if meeting_year(p.meeting) == year and (forum_ids is None or p.forum_id in forum_ids)]
+    begins, ends = api.year_bounds(year)
+    query = (select(Protocol).join(Protocol.meeting)
+             .where(Protocol.published_at.is_not(None), api.Meeting.starts_at >= begins, api.Meeting.starts_at < ends)
+             .options(contains_eager(Protocol.meeting),
+                      selectinload(Protocol.paragraphs).selectinload(Paragraph.actions)))
+    if forum_ids is not None:
+        query = query.where(Protocol.forum_id.in_(forum_ids))
+    protocols = list(db.session.scalars(query))
     paragraphs = [q for p in protocols for q in p.paragraphs]
     actions = [a for q in paragraphs for a in q.actions]
     days = [(p.approved_at - p.meeting.starts_at).total_seconds() / 86400 for p in protocols if p.approved_at]
