@@ -19,12 +19,14 @@ from typing import Any
 
 from flask import Response, abort, g
 from flask_babel import Domain, to_user_timezone
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 
 from .auth import login_required
 from .domain import attendance as _attendance
 from .domain import directory as _directory
+from .domain import followup as _followup
 from .domain import meetings as _meetings
+from .domain import paging as _paging
 from .domain import permissions as _permissions
 from .domain import queries as _queries
 from .domain.forums import forum_members as _forum_members
@@ -72,19 +74,22 @@ __all__ = [
     "current_person", "login_required", "permission_required", "accepts_files",
     # Permission questions
     "CONTACT", "manages_meeting", "manages_forum", "organises_for", "acts_for", "organisations_of",
-    "may_see_meeting", "is_registered", "attended",
+    "may_see_meeting", "meetings_visible_to", "is_registered", "attended",
     # Reading meetings, forums, organisations, people, registrations and attendance
     "get_meeting", "get_forum", "get_organisation", "get_person", "upcoming_public_meetings",
     "meeting_filters", "filtered_meetings", "MeetingFilters",
     "forums_in_order", "forum_members", "registration_of", "registrations", "attendance_of_meeting",
-    "attendance_for", "attendance_of_person", "attendance_organisation",
+    "attendance_of_meetings", "attendance_for", "attendance_of_person", "attendance_organisation",
     # Recording
     "record_walk_in",
     # Mail and links
     "queue_mail", "public_url",
     # Pages, downloads, text and time
-    "render_plugin_template", "translation_domain", "table_download", "local_time", "render_markdown", "utcnow",
+    "render_plugin_template", "translation_domain", "table_download", "local_time", "year_bounds", "render_markdown",
+    "utcnow",
     "FlaskForm",
+    # Long lists a page at a time
+    "Page", "page_of", "parse_page",
     # Objects a hook returns
     "NavLink", "Panel", "ReportSection", "Setting",
     # The database and the data model
@@ -181,6 +186,13 @@ def may_see_meeting(person: Person | None, meeting: Meeting) -> bool:
     return _queries.meeting_visible_to(meeting, person)
 
 
+def meetings_visible_to(person: Person | None) -> ColumnElement[bool]:
+    """``may_see_meeting`` asked of many meetings at once: a condition on ``Meeting`` rows for a
+    query's ``where`` (join ``Meeting`` first), so that a list is filtered, counted and paged in
+    the database rather than meeting by meeting."""
+    return _queries.meetings_visible_to(person)
+
+
 def is_registered(person: Person | None, meeting: Meeting) -> bool:
     """Whether ``person`` has a confirmed place at ``meeting`` (the waiting list does not count)."""
     registration = _meetings.registration_of(meeting, person)
@@ -267,6 +279,12 @@ def attendance_of_meeting(meeting: Meeting) -> list[Attendance]:
     return _attendance.attendance_records(meeting)
 
 
+def attendance_of_meetings(meetings: Iterable[Meeting]) -> dict[int, list[Attendance]]:
+    """``attendance_of_meeting`` of many meetings in one query, for a list of many meetings' things
+    (claims, minutes): by meeting id, each list by name; a meeting nobody attended is missing."""
+    return _attendance.attendance_records_of(meeting.id for meeting in meetings)
+
+
 def attendance_for(meeting: Meeting, person: Person | None) -> Attendance | None:
     """The record of ``person`` being present at ``meeting``, or None."""
     return _attendance.attendance_for(meeting, person)
@@ -318,12 +336,37 @@ def queue_mail(plugin: str, template: str, recipient: str, locale: str | None, *
                        attachments=attachments, plugin=plugin, **context)
 
 
+# --- Long lists a page at a time -----------------------------------------------------------------------
+
+Page = _paging.Page
+
+
+def page_of(query: Select, page: int, page_size: int) -> Page:
+    """One page of the rows of ``query`` (a ``select`` of one entity, ordered): a ``Page`` with
+    ``items``, ``total``, ``page``, ``pages`` and ``page_links()``, in two queries however long the
+    list. A page past the end is the last page. Show the links with the core's macro:
+    ``{% from "_pagination.html" import pagination %}{{ pagination(page, page_url, label) }}``."""
+    return _paging.page_of(query, page, page_size)
+
+
+def parse_page(raw: str | None) -> int:
+    """The page number in a query-string value (``request.args.get("page")``); anything that is not
+    a positive number is 1."""
+    return _paging.parse_page(raw)
+
+
 # --- Downloads and time -------------------------------------------------------------------------
 
 
 def local_time(moment: datetime | None) -> datetime | None:
     """A time stored in UTC, in the site's time zone (``TIME_ZONE``); None stays None."""
     return to_user_timezone(moment) if moment is not None else None
+
+
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    """The first moment of ``year`` and of the next in the site's time zone (as UTC): what
+    belongs to a calendar year is ``begins <= starts_at < ends`` in a query."""
+    return _followup.year_bounds(year)
 
 
 def table_download(fmt: str, filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]],

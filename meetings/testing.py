@@ -23,7 +23,9 @@ Functions for a test's data and requests (see docs/writing-plugins.md, "Testing 
 ``make_attendance`` build what a test needs through the core's own rules; ``sign_in`` starts a
 session in a test client; ``submit_form`` fills in and sends a page's form as a browser does;
 ``page_forms``, ``find_form`` and ``send_form`` read a page's forms and send one already in hand;
-``csrf_token`` reads a page's token for a request made by hand.
+``csrf_token`` reads a page's token for a request made by hand; ``sql_statements`` counts what a
+request asks of the database. ``build_test_app`` and ``empty_tables`` serve a module that builds
+its data once for all its tests.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ import os
 import socket
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
@@ -113,36 +116,53 @@ def _empty_all_tables(app: Flask) -> None:
         db.engine.dispose()
 
 
+def build_test_app(database_url: str | None, directory: Any, plugins: list[Any] | None = None,
+                   create_schema: bool = True, **config: Any) -> Flask:
+    """An app in testing mode on ``database_url`` (the session's test database, see
+    ``database_url_for_tests``), or on a new SQLite file in ``directory`` when that is None.
+
+    ``make_app`` builds its apps with this; a test module that builds its data once for all its
+    tests (a ``scope="module"`` fixture) calls it directly, and empties the tables at the end.
+    """
+    from . import create_app
+    from .extensions import db
+
+    settings: dict[str, Any] = {
+        "MEETINGS_ENV": "testing",
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "DATABASE_URL": database_url or f"sqlite:///{directory / 'test.sqlite3'}",
+        "BASE_URL": "http://localhost",
+        "MAIL_BACKEND": "smtp",
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": 1,  # nothing listens here unless a test starts mail_server
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "EXTRA_PLUGINS": list(plugins or ()),
+    }
+    if settings["DATABASE_URL"].startswith("postgresql://"):
+        settings["DATABASE_URL"] = _psycopg_url(settings["DATABASE_URL"])
+    if "MEETINGS_PLUGINS" not in config:
+        # The environment's MEETINGS_PLUGINS is not the test's: the built-in plugins run,
+        # except one given in ``plugins`` (registering it twice would stop start-up).
+        settings["MEETINGS_PLUGINS"] = _builtin_plugins_except(settings["EXTRA_PLUGINS"])
+    settings.update(config)
+    app = create_app(settings)
+    if create_schema:
+        with app.app_context():
+            db.create_all()
+    return app
+
+
+def empty_tables(app: Flask) -> None:
+    """Empty every table of ``app``'s database (PostgreSQL; a SQLite file is simply left behind)."""
+    _empty_all_tables(app)
+
+
 @pytest.fixture
 def make_app(tmp_path, _database_for_session) -> Iterator[Callable[..., Flask]]:
     apps: list[Flask] = []
 
     def factory(plugins: list[Any] | None = None, create_schema: bool = True, **config: Any) -> Flask:
-        from . import create_app
-        from .extensions import db
-
-        settings: dict[str, Any] = {
-            "MEETINGS_ENV": "testing",
-            "SECRET_KEY": "test-secret-key-not-for-production",
-            "DATABASE_URL": _database_for_session or f"sqlite:///{tmp_path / 'test.sqlite3'}",
-            "BASE_URL": "http://localhost",
-            "MAIL_BACKEND": "smtp",
-            "MAIL_SERVER": "127.0.0.1",
-            "MAIL_PORT": 1,  # nothing listens here unless a test starts mail_server
-            "RATELIMIT_STORAGE_URI": "memory://",
-            "EXTRA_PLUGINS": list(plugins or ()),
-        }
-        if settings["DATABASE_URL"].startswith("postgresql://"):
-            settings["DATABASE_URL"] = _psycopg_url(settings["DATABASE_URL"])
-        if "MEETINGS_PLUGINS" not in config:
-            # The environment's MEETINGS_PLUGINS is not the test's: the built-in plugins run,
-            # except one given in ``plugins`` (registering it twice would stop start-up).
-            settings["MEETINGS_PLUGINS"] = _builtin_plugins_except(settings["EXTRA_PLUGINS"])
-        settings.update(config)
-        app = create_app(settings)
-        if create_schema:
-            with app.app_context():
-                db.create_all()
+        app = build_test_app(_database_for_session, tmp_path, plugins, create_schema, **config)
         apps.append(app)
         return app
 
@@ -370,6 +390,28 @@ def make_attendance(registration: Registration | None = None, *, meeting: Meetin
 
 
 # --- Requests as a person would make them ------------------------------------------------------------
+
+
+@contextmanager
+def sql_statements(app: Flask) -> Iterator[list[str]]:
+    """The SQL statements ``app`` sends to its database while the block runs, in order: a test
+    that a page costs no more statements as the data grows (no query per row) counts them."""
+    from sqlalchemy import event
+
+    from .extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    statements: list[str] = []
+
+    def note(connection, cursor, statement, parameters, context, executemany) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
 
 
 def sign_in(client: FlaskClient, person: Person | int) -> None:

@@ -296,6 +296,126 @@ def test_unknown_forum_is_not_found(client, world):
     assert client.get("/forums/no-such-forum").status_code == 404
 
 
+# --- the forum page as history grows ------------------------------------------------------
+
+def add_past_meetings(slug: str, count: int) -> None:
+    """``count`` held meetings, one a week back from a week ago: "Möte 1" is the newest."""
+    forum = db.session.scalar(select(Forum).where(Forum.slug == slug))
+    now = utcnow().replace(microsecond=0)
+    for number in range(1, count + 1):
+        starts = now - timedelta(weeks=number)
+        db.session.add(Meeting(forum=forum, title=f"Möte {number}", starts_at=starts,
+                               ends_at=starts + timedelta(hours=2), status=MeetingStatus.PUBLISHED,
+                               format=MeetingFormat.DIGITAL))
+    db.session.commit()
+
+
+def listed_meetings(html: str) -> tuple[list[str], list[str]]:
+    """The titles under "Coming meetings" and under "Past meetings", in the page's order."""
+    titles = re.compile(r'<h3 class="card-title"><a href="/meetings/\d+">([^<]+)</a>')
+    coming = html[html.index('id="coming-meetings"'):html.index('id="past-meetings"')]
+    past = html[html.index('id="past-meetings"'):html.index('id="members-heading"')]
+    return titles.findall(coming), titles.findall(past)
+
+
+def test_the_forum_page_shows_what_is_coming_and_pages_the_past_newest_first(app, client, world):
+    with app.app_context():
+        add_past_meetings("regionalt-dialogforum", 60)  # and "Förra mötet", 30 days ago: 61 held
+
+    html = page(client, "/forums/regionalt-dialogforum")
+    coming, past = listed_meetings(html)
+    assert coming == ["Dialogmöte i vår", "Senare dialogmöte"]
+    assert past == ["Möte 1", "Möte 2", "Möte 3", "Möte 4", "Förra mötet"] + [f"Möte {n}" for n in range(5, 20)]
+    assert "Newest first. Showing 1–20 of 61, page 1 of 4." in html
+    assert 'href="/forums/regionalt-dialogforum?page=2#past-meetings" rel="next"' in html
+
+    html = page(client, "/forums/regionalt-dialogforum?page=2")
+    coming, past = listed_meetings(html)
+    assert coming == ["Dialogmöte i vår", "Senare dialogmöte"]  # what is coming stays on every page
+    assert past == [f"Möte {n}" for n in range(20, 40)]
+    assert "past meetings, page 2 of 4" in html[:html.index("</title>")]
+    assert 'href="/forums/regionalt-dialogforum#past-meetings" rel="prev"' in html
+
+    assert listed_meetings(page(client, "/forums/regionalt-dialogforum?page=4"))[1] == ["Möte 60"]
+
+
+@pytest.mark.parametrize(("asked", "shown"), [("0", 1), ("-1", 1), ("x", 1), ("", 1), ("2.5", 1),
+                                                (str(10**9), 4), ("9" * 5000, 1)])
+def test_a_page_number_that_does_not_exist_shows_the_nearest_page(app, client, world, asked, shown):
+    with app.app_context():
+        add_past_meetings("regionalt-dialogforum", 60)
+    html = page(client, f"/forums/regionalt-dialogforum?page={asked}")
+    assert f"page {shown} of 4." in html
+    assert f'aria-current="page" aria-label="Page {shown}"' in html
+
+
+def test_the_forum_page_stays_small_however_long_the_history(app, client, world):
+    with app.app_context():
+        add_past_meetings("regionalt-dialogforum", 400)
+        forum = db.session.scalar(select(Forum).where(Forum.slug == "regionalt-dialogforum"))
+        starts = utcnow() + timedelta(days=1)
+        for number in range(60):  # more planned than the page lists
+            db.session.add(Meeting(forum=forum, title=f"Planerat {number}", starts_at=starts + timedelta(days=number),
+                                   ends_at=starts + timedelta(days=number, hours=1), format=MeetingFormat.DIGITAL,
+                                   status=MeetingStatus.PUBLISHED))
+        db.session.commit()
+    html = page(client, "/forums/regionalt-dialogforum")
+    coming, past = listed_meetings(html)
+    assert len(coming) == 50 and coming[:2] == ["Planerat 0", "Planerat 1"]
+    assert "Only the next 50 coming meetings are shown here." in html
+    assert len(past) == 20
+    assert len(html.encode()) < 100_000
+
+
+def test_members_only_and_draft_meetings_are_listed_only_to_those_who_may_see_them(app, client, world):
+    with app.app_context():
+        forum = db.session.scalar(select(Forum).where(Forum.slug == "regionalt-dialogforum"))
+        now = utcnow().replace(microsecond=0)
+        for title, days in (("Medlemsmöte förr", -40), ("Medlemsmöte snart", 15)):
+            db.session.add(Meeting(forum=forum, title=title, starts_at=now + timedelta(days=days),
+                                   ends_at=now + timedelta(days=days, hours=2), status=MeetingStatus.PUBLISHED,
+                                   format=MeetingFormat.DIGITAL, members_only=True))
+        db.session.commit()
+
+    def titles(who=None) -> set[str]:
+        visitor = english(app.test_client())
+        if who is not None:
+            sign_in(visitor, world[who])
+        coming, past = listed_meetings(page(visitor, "/forums/regionalt-dialogforum"))
+        return set(coming + past)
+
+    public = {"Dialogmöte i vår", "Senare dialogmöte", "Förra mötet"}
+    members_only = {"Medlemsmöte förr", "Medlemsmöte snart"}
+    assert titles() == public
+    assert titles("reader") == public  # Läslust is not a member of this forum
+    assert titles("colleague") == public | members_only  # Red Cross is
+    assert titles("organiser") == public | members_only | {"Hemligt utkast"}
+
+
+def test_many_member_organisations_are_named_a_page_at_a_time(app, client, world):
+    with app.app_context():
+        forum = db.session.scalar(select(Forum).where(Forum.slug == "regionalt-dialogforum"))
+        for number in range(1, 75):
+            db.session.add(ForumMember(forum=forum, organisation=Organisation(
+                name=f"Förening {number:02d}", kind=OrganisationKind.CIVIL_SOCIETY)))
+        db.session.commit()  # 75 members with Red Cross
+
+    html = page(client, "/forums/regionalt-dialogforum")
+    members = html[html.index('id="members-heading"'):]
+    assert members.count('<a href="/organisations/') == 30
+    assert "Förening 30" in members and "Förening 31" not in members  # by name
+    assert '<a href="/forums/regionalt-dialogforum/organisations">See all 75 member organisations</a>' in members
+
+    html = page(client, "/forums/regionalt-dialogforum/organisations")
+    assert "75 member organisations." in html and "Showing 1–50, page 1 of 2." in html
+    assert "Förening 50" in html and "Förening 51" not in html
+    html = page(client, "/forums/regionalt-dialogforum/organisations?page=2")
+    assert "Förening 51" in html and "Svenska Röda Korset" in html and "Förening 50" not in html
+    assert "Kalle Kollega" in html and "Hedda Hemlig" not in html  # the same rule as on the forum page
+    assert page(client, "/forums/regionalt-dialogforum/organisations?page=x").count("Förening 01") == 1
+    assert client.get("/forums/no-such-forum/organisations").status_code == 404
+
+
 # --- asking to join -----------------------------------------------------------------------
 
 def test_asking_to_join_tells_the_organisers_and_their_decision_tells_the_organisation(

@@ -529,6 +529,6 @@ def test_an_organisation_in_every_municipality_says_so_in_the_list(app, client, 
     (40, [1, None, 38, 39, 40]),
 ])
 def test_page_links_show_the_ends_and_the_pages_around_this_one(page, expected):
-    from meetings.domain.register import RegisterPage
+    from meetings.domain.paging import Page
 
-    assert RegisterPage(organisations=[], total=1000, page=page).page_links() == expected
+    assert Page(items=[], total=1000, page=page, page_size=25).page_links() == expected

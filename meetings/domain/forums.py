@@ -44,11 +44,15 @@ from ..models.forum import forum_subject_area
 from ..urls import public_url
 from .interests import queue_forum_news
 from .mail import queue_mail
-from .paging import Page, page_count
+from .paging import Page, page_count, page_of
+from .queries import belongs_to_forum
 
 SLUG_BASE_LENGTH = 100  # the column holds 120: room for "-2", "-3" …
 # Paths under /forums/ that are pages of their own, not forums.
 RESERVED_SLUGS = frozenset({"new"})
+# The forum's page names this many member organisations and links to the paged list of them all.
+MEMBERS_ON_FORUM_PAGE = 30
+MEMBERS_PAGE_SIZE = 50
 _TRANSLITERATE = str.maketrans({"å": "a", "ä": "a", "ö": "o", "æ": "ae", "ø": "o"})
 
 
@@ -317,20 +321,25 @@ class SpeaksFor:
     unnamed: int  # representatives whose name this viewer may not see, or who gave none
 
 
-def who_speaks_for_whom(forum: Forum, viewer: Person | None) -> list[SpeaksFor]:
-    """The member organisations and their representatives' names (never their addresses).
+def who_speaks_for_whom(forum: Forum, viewer: Person | None, page: int = 1,
+                        page_size: int = MEMBERS_PAGE_SIZE) -> Page[SpeaksFor]:
+    """The member organisations and their representatives' names (never their addresses), by name,
+    one page of them.
 
     A representative's name is public when they chose to show it in the register. The forum's
     managers and the people of its member organisations see every name: they meet each other.
     """
-    members = forum_members(forum)
-    member_ids = {member.organisation_id for member in members}
-    sees_all = viewer is not None and (
-        viewer.organises_for(forum.organiser)
-        or any(m.organisation_id in member_ids for m in viewer.memberships))
-    public = set() if sees_all else _publicly_named(members)
+    members = page_of(
+        select(ForumMember).join(ForumMember.organisation)
+        .where(ForumMember.forum_id == forum.id, ForumMember.status == ForumMemberStatus.MEMBER)
+        .order_by(Organisation.sort_key, Organisation.id)
+        .options(selectinload(ForumMember.organisation),
+                 selectinload(ForumMember.representatives).selectinload(ForumRepresentative.person)),
+        page, page_size)
+    sees_all = viewer is not None and (viewer.organises_for(forum.organiser) or belongs_to_forum(forum.id, viewer))
+    public = set() if sees_all else _publicly_named(members.items)
     result = []
-    for member in members:
+    for member in members.items:
         names, unnamed = [], 0
         for representative in member.representatives:
             person = representative.person
@@ -339,7 +348,7 @@ def who_speaks_for_whom(forum: Forum, viewer: Person | None) -> list[SpeaksFor]:
             else:
                 unnamed += 1
         result.append(SpeaksFor(member.organisation, sorted(names, key=swedish_sort_key), unnamed))
-    return result
+    return Page(items=result, total=members.total, page=members.page, page_size=page_size)
 
 
 def _publicly_named(members: Sequence[ForumMember]) -> set[tuple[int, int]]:

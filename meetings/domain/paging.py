@@ -1,6 +1,8 @@
-"""Lists shown a page at a time: the register, the forum catalogue and the meetings directory.
+"""Long lists shown a page at a time: the register, the forum catalogue, the meetings directory, a
+forum's past meetings and member organisations, a plugin's lists. One rule for page numbers, used by
+every such page; the page links are drawn by one template macro (``_pagination.html``).
 
-The page links are drawn by one template macro (``_pagination.html``) from what is here.
+A page costs one count and one ``LIMIT``/``OFFSET`` query, however long the list grows.
 """
 
 from __future__ import annotations
@@ -10,7 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-Item = TypeVar("Item")
+from sqlalchemy import Select, func
+
+from ..extensions import db
+
+T = TypeVar("T")
 
 # Longer than any page number a list can reach; a longer "number" is not one.
 MAX_PAGE_DIGITS = 12
@@ -37,7 +43,7 @@ def page_links(page: int, pages: int, around: int = 2) -> list[int | None]:
 
 def parse_page_number(raw: str | None) -> int | None:
     """The page a query string asks for: 1 when it asks for none, None when it is not a page number
-    (not a whole number, or below 1)."""
+    (not a whole number, or below 1). For pages that explain a wrong number."""
     if raw is None or raw == "":
         return 1
     text = raw.strip()
@@ -47,11 +53,18 @@ def parse_page_number(raw: str | None) -> int | None:
     return number if number >= 1 else None
 
 
+def parse_page(raw: str | None) -> int:
+    """The page number asked for in the address; anything that is not a number (``x``, ``0``,
+    ``-1``, a number too long to read) is the first page. ``page_of`` brings a number past the end
+    back to the last page."""
+    return parse_page_number(raw) or 1
+
+
 @dataclass(frozen=True)
-class Page(Generic[Item]):
+class Page(Generic[T]):
     """One page of a list, with what the page links need."""
 
-    items: Sequence[Item]
+    items: Sequence[T]
     total: int
     page: int
     page_size: int
@@ -71,3 +84,16 @@ class Page(Generic[Item]):
 
     def page_links(self, around: int = 2) -> list[int | None]:
         return page_links(self.page, self.pages, around)
+
+
+def page_of(query: Select, page: int, page_size: int) -> Page:
+    """One page of the rows of ``query`` (a ``select`` of one entity, in its final order).
+
+    A page past the end shows the last page, so that a shared link to page 9 still shows something
+    after the list has shrunk.
+    """
+    total = db.session.scalar(
+        query.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)) or 0
+    page = min(max(1, page), page_count(total, page_size))
+    items = list(db.session.scalars(query.limit(page_size).offset((page - 1) * page_size)))
+    return Page(items=items, total=total, page=page, page_size=page_size)

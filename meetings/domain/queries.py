@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
+from sqlalchemy.orm import aliased, selectinload
 
 from ..extensions import db
 from ..models import (
@@ -15,12 +16,14 @@ from ..models import (
     Invitation,
     Meeting,
     MeetingStatus,
+    MembershipRole,
     ParticipationMode,
     Person,
     Registration,
     RegistrationStatus,
     utcnow,
 )
+from .paging import Page, page_of
 from .permissions import may_manage_forum
 
 # Cancelled meetings stay listed (marked) so that people who planned to come see it.
@@ -33,14 +36,25 @@ def publicly_listed() -> ColumnElement[bool]:
     return and_(Meeting.status.in_(LISTED_STATUSES), Meeting.members_only.is_(False))
 
 
+def not_ended_soonest_first(query: Select, now: datetime) -> tuple[Select, type[Meeting]]:
+    """The meetings of ``query`` (a ``select(Meeting)`` with its conditions) that have not ended,
+    soonest first: the select, and the ``Meeting`` entity to give its loader options.
+
+    The database finds them by their end (index on ``ends_at``, or ``forum_id, ends_at``) and
+    sorts those few. Asked for the first few in order of start, PostgreSQL would rather walk the
+    index on ``starts_at`` from the oldest meeting through the whole past; computing the coming
+    meetings first (a materialised CTE) keeps the work independent of history.
+    """
+    coming = query.where(Meeting.ends_at >= now).cte("coming").prefix_with("MATERIALIZED")
+    meeting = aliased(Meeting, coming)
+    return select(meeting).order_by(meeting.starts_at, meeting.id), meeting
+
+
 def upcoming_public_meetings(limit: int = 10, now: datetime | None = None) -> list[Meeting]:
     """Coming meetings anyone may see: published or cancelled, never drafts or members-only meetings."""
-    now = now or utcnow()
+    coming, meeting = not_ended_soonest_first(select(Meeting).where(publicly_listed()), now or utcnow())
     return list(db.session.scalars(
-        select(Meeting)
-        .where(publicly_listed(), Meeting.ends_at >= now)
-        .options(selectinload(Meeting.forum), selectinload(Meeting.municipality))
-        .order_by(Meeting.starts_at).limit(limit)))
+        coming.options(selectinload(meeting.forum), selectinload(meeting.municipality)).limit(limit)))
 
 
 def meeting_visible_to(meeting: Meeting, person: Person | None) -> bool:
@@ -48,7 +62,8 @@ def meeting_visible_to(meeting: Meeting, person: Person | None) -> bool:
 
     The forum's managers see everything. Drafts are theirs alone. A members-only meeting is
     seen by people of the forum's member organisations, of invited organisations, by anyone
-    invited by address, and by anyone registered; a public meeting by all.
+    invited by address, and by anyone registered; a public meeting by all. Lists ask the same
+    question of many meetings at once with ``meetings_visible_to``.
     """
     if may_manage_forum(person, meeting.forum):
         return True
@@ -56,22 +71,50 @@ def meeting_visible_to(meeting: Meeting, person: Person | None) -> bool:
         return False
     if not meeting.members_only:
         return True
-    return person is not None and _member_invited_or_registered(meeting, person)
+    return person is not None and (
+        belongs_to_forum(meeting.forum_id, person)
+        or db.session.scalar(select(Meeting.id).where(Meeting.id == meeting.id,
+                                                      _invited_or_registered(person))) is not None)
 
 
-def _member_invited_or_registered(meeting: Meeting, person: Person) -> bool:
+def meetings_visible_to(person: Person | None) -> ColumnElement[bool]:
+    """``meeting_visible_to`` as a condition on ``Meeting`` rows, for lists filtered and paged in
+    the database: the same rule, asked of every meeting at once."""
+    if person is not None and person.is_admin:
+        return true()
+    public = and_(Meeting.status != MeetingStatus.DRAFT, Meeting.members_only.is_(False))
+    if person is None:
+        return public
+    organised = {m.organisation_id for m in person.memberships if m.role == MembershipRole.ORGANISER}
     own = {m.organisation_id for m in person.memberships}
-    if own and db.session.scalar(select(ForumMember.organisation_id).where(
-            ForumMember.forum_id == meeting.forum_id, ForumMember.status == ForumMemberStatus.MEMBER,
-            ForumMember.organisation_id.in_(own)).limit(1)) is not None:
-        return True
+    managed = Meeting.forum_id.in_(select(Forum.id).where(Forum.organiser_id.in_(organised))) if organised \
+        else false()
+    member = Meeting.forum_id.in_(select(ForumMember.forum_id).where(
+        ForumMember.status == ForumMemberStatus.MEMBER, ForumMember.organisation_id.in_(own))) if own else false()
+    return or_(managed, public, and_(Meeting.status != MeetingStatus.DRAFT,
+                                     or_(member, _invited_or_registered(person))))
+
+
+def belongs_to_forum(forum_id: int, person: Person | None) -> bool:
+    """Whether one of ``person``'s organisations is a member of the forum."""
+    if person is None:
+        return False
+    own = {m.organisation_id for m in person.memberships}
+    return bool(own) and db.session.scalar(select(ForumMember.organisation_id).where(
+        ForumMember.forum_id == forum_id, ForumMember.status == ForumMemberStatus.MEMBER,
+        ForumMember.organisation_id.in_(own)).limit(1)) is not None
+
+
+def _invited_or_registered(person: Person) -> ColumnElement[bool]:
+    """Whether ``person`` (their address or one of their organisations) is invited to the meeting
+    of the row, or registered for it: a condition on ``Meeting``."""
+    own = {m.organisation_id for m in person.memberships}
     invited = or_(Invitation.email == person.email, Invitation.organisation_id.in_(own)) if own \
         else Invitation.email == person.email
-    if db.session.scalar(select(Invitation.id).where(Invitation.meeting_id == meeting.id, invited).limit(1)):
-        return True
-    return db.session.scalar(select(Registration.id).where(
-        Registration.meeting_id == meeting.id, Registration.person_id == person.id,
-        Registration.status != RegistrationStatus.CANCELLED)) is not None
+    return or_(
+        exists().where(Invitation.meeting_id == Meeting.id, invited),
+        exists().where(Registration.meeting_id == Meeting.id, Registration.person_id == person.id,
+                       Registration.status != RegistrationStatus.CANCELLED))
 
 
 def may_see_online_link(meeting: Meeting, person: Person | None) -> bool:
@@ -117,11 +160,29 @@ def forums_in_order() -> list[Forum]:
         select(Forum).options(selectinload(Forum.organiser)).order_by(Forum.name)))
 
 
-def meetings_of_forum(forum: Forum, person: Person | None, now: datetime | None = None
-                      ) -> tuple[list[Meeting], list[Meeting]]:
-    """(coming, past) meetings of a forum that ``person`` may see."""
+# A forum's coming meetings are few; this bounds the page should a forum plan very many ahead.
+COMING_LIMIT = 50
+PAST_PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class ForumMeetings:
+    """What a forum's page lists: the coming meetings (soonest first, at most ``COMING_LIMIT``)
+    and one page of the past ones, newest first."""
+
+    coming: list[Meeting]
+    more_coming: bool  # more are planned than ``coming`` holds
+    past: Page[Meeting]
+
+
+def meetings_of_forum(forum: Forum, person: Person | None, past_page: int = 1, now: datetime | None = None
+                      ) -> ForumMeetings:
+    """The meetings of ``forum`` that ``person`` may see: what is coming, and page ``past_page`` of
+    the past. A few queries whatever the forum's history (indexes on forum and time)."""
     now = now or utcnow()
-    visible = [m for m in forum.meetings if meeting_visible_to(m, person)]
-    coming = [m for m in visible if m.ends_at >= now]
-    past = sorted((m for m in visible if m.ends_at < now), key=lambda m: m.starts_at, reverse=True)
-    return coming, past
+    visible = select(Meeting).where(Meeting.forum_id == forum.id, meetings_visible_to(person))
+    coming, meeting = not_ended_soonest_first(visible, now)
+    soonest = list(db.session.scalars(coming.options(selectinload(meeting.municipality)).limit(COMING_LIMIT + 1)))
+    past = page_of(visible.where(Meeting.ends_at < now).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+                   .options(selectinload(Meeting.municipality)), past_page, PAST_PAGE_SIZE)
+    return ForumMeetings(coming=soonest[:COMING_LIMIT], more_coming=len(soonest) > COMING_LIMIT, past=past)

@@ -7,14 +7,13 @@ code, a misspelt level) is ignored rather than refused, so an old link still sho
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import selectinload
 
 from ..collation import swedish_sort_key
@@ -35,7 +34,7 @@ from ..models import (
     search_key,
 )
 from ..models.organisation import organisation_municipality, organisation_subject_area
-from . import paging
+from .paging import Page, page_of
 
 PAGE_SIZE = 25
 MAX_SEARCH_WORDS = 10
@@ -120,13 +119,6 @@ def _icnpo(raw: str | None) -> ICNPOGroup | None:
         return None
 
 
-def parse_page(raw: str | None) -> int:
-    try:
-        return max(1, int(raw)) if raw else 1
-    except ValueError:
-        return 1
-
-
 def search_words(text: str) -> list[str]:
     """The words of a search, folded the way Organisation.search_text is; each must occur."""
     return search_key(text).split()[:MAX_SEARCH_WORDS]
@@ -159,46 +151,11 @@ def _ordered(filters: RegisterFilters):
             .order_by(Organisation.sort_key, Organisation.id))
 
 
-@dataclass(frozen=True)
-class RegisterPage:
-    """One page of the register, with what the page links need."""
-
-    organisations: list[Organisation]
-    total: int
-    page: int
-    page_size: int = PAGE_SIZE
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.page_size))
-
-    @property
-    def first_number(self) -> int:
-        """The position in the whole list of the first organisation on this page (1-based)."""
-        return (self.page - 1) * self.page_size + 1 if self.organisations else 0
-
-    @property
-    def last_number(self) -> int:
-        return self.first_number + len(self.organisations) - 1 if self.organisations else 0
-
-    def page_links(self, around: int = 2) -> list[int | None]:
-        """Page numbers to link to: the first, the last and a few around this one; None for a gap."""
-        return paging.page_links(self.page, self.pages, around)
-
-
-def search_register(filters: RegisterFilters, page: int = 1, page_size: int = PAGE_SIZE) -> RegisterPage:
-    """The approved organisations matching ``filters``, in Swedish alphabetical order, one page of them.
-
-    A page past the end shows the last page, so that a shared link to page 9 still shows something
-    after the register has shrunk.
-    """
-    total = db.session.scalar(select(func.count(Organisation.id)).where(*_conditions(filters))) or 0
-    pages = max(1, math.ceil(total / page_size))
-    page = min(max(1, page), pages)
-    organisations = list(db.session.scalars(
-        _ordered(filters).limit(page_size).offset((page - 1) * page_size)
-        .options(selectinload(Organisation.subject_areas), selectinload(Organisation.municipalities))))
-    return RegisterPage(organisations=organisations, total=total, page=page, page_size=page_size)
+def search_register(filters: RegisterFilters, page: int = 1, page_size: int = PAGE_SIZE) -> Page[Organisation]:
+    """The approved organisations matching ``filters``, in Swedish alphabetical order, one page of them
+    (a page past the end is the last page)."""
+    return page_of(_ordered(filters).options(selectinload(Organisation.subject_areas),
+                                             selectinload(Organisation.municipalities)), page, page_size)
 
 
 # --- exports ---------------------------------------------------------------------------------

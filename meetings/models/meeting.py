@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, false, true
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -27,10 +27,16 @@ class Meeting(db.Model):
         CheckConstraint("capacity IS NULL OR confirmed_on_site <= capacity", name="on_site_within_capacity"),
         CheckConstraint("online_capacity IS NULL OR confirmed_online <= online_capacity",
                         name="online_within_capacity"),
+        # What is coming is found by its end, never by walking the past: the home page, the
+        # directory and the feeds' window (ends_at), a forum's coming meetings and its past
+        # counted (forum_id, ends_at) and paged newest first (forum_id, starts_at).
+        Index("ix_meeting_ends_at", "ends_at"),
+        Index("ix_meeting_forum_id_ends_at", "forum_id", "ends_at"),
+        Index("ix_meeting_forum_id_starts_at", "forum_id", "starts_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    forum_id: Mapped[int] = mapped_column(ForeignKey("forum.id", ondelete="CASCADE"), index=True)
+    forum_id: Mapped[int] = mapped_column(ForeignKey("forum.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -161,7 +161,9 @@ class Attendance(db.Model):
     registration_id: Mapped[int | None] = mapped_column(ForeignKey("registration.id", ondelete="SET NULL"))
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), index=True)
     name: Mapped[str] = mapped_column(String(200), default="")
-    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="SET NULL"))
+    # Indexed: the yearly follow-up finds each organisation's first attendance.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="SET NULL"),
+                                                        index=True)
     # A walk-in's organisation as they said it, when it is not in the register.
     organisation_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     mode: Mapped[ParticipationMode] = mapped_column(enum_column(ParticipationMode))

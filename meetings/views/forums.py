@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from ..auth import login_required, organiser_required
 from ..domain import forums as domain
 from ..domain import queries
-from ..domain.paging import parse_page_number
+from ..domain.paging import parse_page
 from ..domain.permissions import may_create_forum, may_manage_forum
 from ..exports import table_response
 from ..extensions import db
@@ -75,7 +75,7 @@ def index():
         membership=chosen.get("membership"),
     )
     # As in the register, a page number that is no number shows the first page, one past the end the last.
-    page = domain.catalogue_page(filters, parse_page_number(request.args.get("page")) or 1)
+    page = domain.catalogue_page(filters, parse_page(request.args.get("page")))
     return render_template("forums/list.html", form=form, filters=filters, result=page,
                            covers_whole_county=domain.covers_whole_county, may_create=may_create_forum(g.person))
 
@@ -83,16 +83,25 @@ def index():
 @bp.get("/forums/<slug>")
 def detail(slug: str):
     forum = _forum_or_404(slug)
-    coming, past = queries.meetings_of_forum(forum, g.person)
+    meetings = queries.meetings_of_forum(forum, g.person, parse_page(request.args.get("page")))
     state = domain.join_state(forum, g.person)
     join_form = JoinForm()
     join_form.organisation.choices = [SelectChoice(o.id, o.name) for o in state.may_ask]
-    return render_template("forums/detail.html", forum=forum, coming=coming, past=past,
+    return render_template("forums/detail.html", forum=forum, meetings=meetings,
                            description=render_markdown(forum.description),
-                           speakers=domain.who_speaks_for_whom(forum, g.person),
+                           speakers=domain.who_speaks_for_whom(forum, g.person,
+                                                               page_size=domain.MEMBERS_ON_FORUM_PAGE),
                            state=state, join_form=join_form, manages=may_manage_forum(g.person, forum),
                            covers_whole_county=domain.covers_whole_county,
                            panels=panels("forum_panels", forum=forum, person=g.person))
+
+
+@bp.get("/forums/<slug>/organisations")
+def member_organisations(slug: str):
+    """Every member organisation of a forum and who speaks for it, a page at a time."""
+    forum = _forum_or_404(slug)
+    return render_template("forums/organisations.html", forum=forum,
+                           speakers=domain.who_speaks_for_whom(forum, g.person, parse_page(request.args.get("page"))))
 
 
 @bp.post("/forums/<slug>/join")

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import to_user_timezone
 
 from ..domain import permissions, register
+from ..domain.paging import parse_page
 from ..exports import FORMATS, table_response
 from ..extensions import db
 from ..models import ICNPOGroup, Level, Organisation, OrganisationKind, utcnow
@@ -23,7 +24,7 @@ EDIT_ENDPOINT = "organisation_admin.edit"
 def index():
     choices = register.filter_choices()
     filters = register.parse_filters(request.args, choices)
-    result = register.search_register(filters, register.parse_page(request.args.get("page")))
+    result = register.search_register(filters, parse_page(request.args.get("page")))
     return render_template("organisations/list.html", choices=choices, filters=filters, result=result,
                            levels=list(Level), kinds=list(OrganisationKind), icnpo_groups=list(ICNPOGroup),
                            excerpt=register.plain_excerpt, names_in_order=register.names_in_order)

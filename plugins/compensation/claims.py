@@ -3,11 +3,13 @@ call these; nothing here commits (the caller does), so a refused step leaves not
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, selectinload
 
 from meetings import api
 
@@ -109,6 +111,16 @@ def today() -> date:
 def attendance_of(meeting: api.Meeting, organisation: api.Organisation) -> list[api.Attendance]:
     """Those recorded present at ``meeting`` for ``organisation``, read through the plugin API."""
     return [a for a in api.attendance_of_meeting(meeting) if a.organisation_id == organisation.id]
+
+
+def attendance_for_claims(found: list[Claim]) -> Callable[[api.Meeting, api.Organisation], list[api.Attendance]]:
+    """``attendance_of`` for the claims of a list, read in one query for all of them."""
+    records = api.attendance_of_meetings({claim.meeting for claim in found})
+
+    def attendance_of_claim(meeting: api.Meeting, organisation: api.Organisation) -> list[api.Attendance]:
+        return [a for a in records.get(meeting.id, []) if a.organisation_id == organisation.id]
+
+    return attendance_of_claim
 
 
 def claim_for(meeting: api.Meeting, organisation: api.Organisation) -> Claim | None:
@@ -408,19 +420,24 @@ def mark_paid(claims: list[Claim], by: api.Person) -> int:
     return done
 
 
+# What a list of claims shows of each: its organisation, meeting and who it claims for.
+_LISTED = (selectinload(Claim.organisation), selectinload(Claim.attendees))
+
+
 def claims_of_forum(forum: api.Forum, states: tuple[str, ...] | None = None, year: int | None = None) -> list[Claim]:
-    query = (select(Claim).join(api.Meeting, Claim.meeting_id == api.Meeting.id)
-             .where(api.Meeting.forum_id == forum.id).order_by(api.Meeting.starts_at, Claim.id))
+    query = (select(Claim).join(Claim.meeting).where(api.Meeting.forum_id == forum.id)
+             .order_by(api.Meeting.starts_at, Claim.id).options(contains_eager(Claim.meeting), *_LISTED))
     if states:
         query = query.where(Claim.state.in_(states))
-    found = list(db.session.scalars(query))
     if year is not None:
-        found = [c for c in found if api.local_time(c.meeting.starts_at).year == year]
-    return found
+        begins, ends = api.year_bounds(year)
+        query = query.where(api.Meeting.starts_at >= begins, api.Meeting.starts_at < ends)
+    return list(db.session.scalars(query))
 
 
 def claims_of_meeting(meeting: api.Meeting) -> list[Claim]:
-    return list(db.session.scalars(select(Claim).where(Claim.meeting_id == meeting.id).order_by(Claim.id)))
+    return list(db.session.scalars(select(Claim).where(Claim.meeting_id == meeting.id).order_by(Claim.id)
+                                   .options(selectinload(Claim.meeting), *_LISTED)))
 
 
 # --- Payment details --------------------------------------------------------------------------------

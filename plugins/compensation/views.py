@@ -386,7 +386,7 @@ def forum_queue(forum):
     paid_form.claims.choices = [SelectChoice(c.id, c.organisation.name) for c in approved]
     return render("forum.html", forum=forum, year=year, state=state, claims=found, budget=budget, used=used,
                   left=left, paid_form=paid_form, approved=approved, states=sent_states,
-                  attendance_of=claims.attendance_of)
+                  attendance_of=claims.attendance_for_claims(found))
 
 
 @bp.post("/forums/<slug>/paid")
@@ -456,7 +456,7 @@ def meeting_claims(meeting):
     rules = claims.effective_rules(meeting)
     budget, used, left = claims.budget_figures(meeting.forum, rules.year)
     return render("meeting.html", meeting=meeting, form=form, claims=found, rules=rules, budget=budget, used=used,
-                  left=left, attendance_of=claims.attendance_of), 422 if form.errors else 200
+                  left=left, attendance_of=claims.attendance_for_claims(found)), 422 if form.errors else 200
 
 
 @bp.route("/claims/<int:claim_id>", methods=["GET", "POST"])

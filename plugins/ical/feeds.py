@@ -173,10 +173,12 @@ def recent_fingerprint(key: tuple, query: Select) -> tuple:
 
 
 def load(query: Select) -> list[Meeting]:
-    return list(db.session.scalars(
+    # Sorted here, not by the database: asked for an order by start, SQLite walks the index on
+    # starts_at through every meeting ever held instead of finding the window by its end.
+    meetings = db.session.scalars(
         query.options(selectinload(Meeting.forum).selectinload(Forum.organiser),
-                      selectinload(Meeting.municipality))
-        .order_by(Meeting.starts_at, Meeting.id)))
+                      selectinload(Meeting.municipality)))
+    return sorted(meetings, key=lambda meeting: (meeting.starts_at, meeting.id))
 
 
 # --- Writing iCalendar ---------------------------------------------------------------------------

@@ -65,11 +65,11 @@ def meeting_panels(meeting, person):
 
 @hookimpl
 def forum_panels(forum, person):
-    protocols = [p for p in rules.published_for_forum(forum) if api.may_see_meeting(person, p.meeting)]
+    newest = rules.published_for_forum(forum, person, page_size=rules.MINUTES_ON_FORUM_PAGE)
     may_manage = api.manages_forum(person, forum)
-    if not protocols and not may_manage:
+    if not newest.items and not may_manage:
         return None
-    html = api.render_plugin_template(domain, "minutes/forum_panel.html", forum=forum, protocols=protocols,
+    html = api.render_plugin_template(domain, "minutes/forum_panel.html", forum=forum, newest=newest,
                                       may_manage=may_manage)
     return [api.Panel(heading=_("Minutes"), html=html, order=60)]
 

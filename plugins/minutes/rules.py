@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, selectinload
 
 from meetings import api
 
@@ -36,6 +37,11 @@ from .models import (
     Revision,
     Signer,
 )
+
+# The forum's page lists the newest published minutes and links to the paged list of them all.
+MINUTES_ON_FORUM_PAGE = 5
+MINUTES_PAGE_SIZE = 25
+
 
 db = api.db
 
@@ -126,10 +132,14 @@ def signer_of(person: api.Person | None, protocol: Protocol) -> Signer | None:
     return next((s for s in protocol.signers if s.person_id == person.id), None)
 
 
-def published_for_forum(forum: api.Forum) -> list[Protocol]:
-    return list(db.session.scalars(
-        select(Protocol).join(Protocol.meeting).where(Protocol.forum_id == forum.id, Protocol.status == PUBLISHED)
-        .order_by(api.Meeting.starts_at.desc())))
+def published_for_forum(forum: api.Forum, person: api.Person | None, page: int = 1,
+                        page_size: int = MINUTES_PAGE_SIZE) -> api.Page:
+    """Published minutes of ``forum`` that ``person`` may read, newest meeting first, a page of them."""
+    return api.page_of(
+        select(Protocol).join(Protocol.meeting)
+        .where(Protocol.forum_id == forum.id, Protocol.status == PUBLISHED, api.meetings_visible_to(person))
+        .order_by(api.Meeting.starts_at.desc(), Protocol.id.desc()).options(contains_eager(Protocol.meeting)),
+        page, page_size)
 
 
 def pending_for(person: api.Person) -> list[Protocol]:
@@ -495,19 +505,24 @@ def _domain():
 def actions_of_forum(forum: api.Forum) -> list[Action]:
     return list(db.session.scalars(
         select(Action).join(Action.paragraph).join(Paragraph.protocol)
-        .where(Protocol.forum_id == forum.id).order_by(Action.done_at.is_not(None), Action.due, Action.id)))
+        .where(Protocol.forum_id == forum.id).order_by(Action.done_at.is_not(None), Action.due, Action.id)
+        .options(contains_eager(Action.paragraph).contains_eager(Paragraph.protocol)
+                 .selectinload(Protocol.meeting))))
 
 
 def public_paragraphs_of_organisation(organisation: api.Organisation, person: api.Person | None
                                       ) -> list[Paragraph]:
-    """Published paragraphs where ``organisation`` spoke or was given an action."""
+    """Published paragraphs where ``organisation`` spoke or was given an action, of meetings
+    ``person`` may see."""
     spoke = select(Paragraph.id).join(Paragraph.speakers).where(api.Organisation.id == organisation.id)
     acted = select(Action.paragraph_id).where(Action.organisation_id == organisation.id)
-    paragraphs = db.session.scalars(
-        select(Paragraph).join(Paragraph.protocol).where(Protocol.status == PUBLISHED)
-        .where(Paragraph.id.in_(spoke) | Paragraph.id.in_(acted)).order_by(Paragraph.year.desc(),
-                                                                             Paragraph.number.desc()))
-    return [p for p in paragraphs if api.may_see_meeting(person, p.protocol.meeting)]
+    return list(db.session.scalars(
+        select(Paragraph).join(Paragraph.protocol).join(Protocol.meeting)
+        .where(Protocol.status == PUBLISHED, api.meetings_visible_to(person))
+        .where(Paragraph.id.in_(spoke) | Paragraph.id.in_(acted))
+        .order_by(Paragraph.year.desc(), Paragraph.number.desc())
+        .options(contains_eager(Paragraph.protocol).contains_eager(Protocol.meeting).selectinload(api.Meeting.forum),
+                 selectinload(Paragraph.actions))))
 
 
 # --- Reminders ------------------------------------------------------------------------------
@@ -556,8 +571,14 @@ def send_reminders(now: datetime, approval_days: int, action_days: int) -> int:
 
 
 def followup_figures(year: int, forum_ids: list[int] | None) -> dict[str, float | int]:
-    protocols = [p for p in db.session.scalars(select(Protocol).where(Protocol.published_at.is_not(None)))
-                 if meeting_year(p.meeting) == year and (forum_ids is None or p.forum_id in forum_ids)]
+    begins, ends = api.year_bounds(year)
+    query = (select(Protocol).join(Protocol.meeting)
+             .where(Protocol.published_at.is_not(None), api.Meeting.starts_at >= begins, api.Meeting.starts_at < ends)
+             .options(contains_eager(Protocol.meeting),
+                      selectinload(Protocol.paragraphs).selectinload(Paragraph.actions)))
+    if forum_ids is not None:
+        query = query.where(Protocol.forum_id.in_(forum_ids))
+    protocols = list(db.session.scalars(query))
     paragraphs = [q for p in protocols for q in p.paragraphs]
     actions = [a for q in paragraphs for a in q.actions]
     days = [(p.approved_at - p.meeting.starts_at).total_seconds() / 86400 for p in protocols if p.approved_at]

@@ -363,6 +363,15 @@ def forum_actions(forum):
 # --- Reading and approving --------------------------------------------------------------------
 
 
+@bp.get("/forums/<slug>/minutes")
+def forum_minutes(slug):
+    """Every published minutes of a forum, newest meeting first, a page at a time."""
+    forum = api.get_forum(slug) or abort(404)
+    person = api.current_person()
+    return _render("forum_minutes.html", forum=forum,
+                   minutes=rules.published_for_forum(forum, person, api.parse_page(request.args.get("page"))))
+
+
 def _readable(protocol_id: int):
     protocol = rules.get_protocol(protocol_id)
     if protocol is None or not rules.may_read(api.current_person(), protocol):

@@ -5,20 +5,27 @@ without JavaScript.
 The data these pages need is made the way people make it, through the pages themselves, once for
 the module: the shared data's organiser (Olle, Region Norrbotten) creates two open forums and a
 closed one, and the shared data's representative (Rut, Föreningen Läslust) asks to join one of them.
+The shared forum has a long history besides (written to the database before the server starts):
+45 past meetings, so that its page pages the past, 40 member organisations and 8 published minutes,
+so that the page links to their paged lists.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
+from .conftest import _seed
 from .support import (
+    PHONE,
     Site,
     assert_accessible,
+    live_site,
     open_checked,
     scriptless_context,
     sign_in_as,
@@ -49,6 +56,46 @@ def create_forum(page, site: Site, name: str, open_membership: bool) -> None:
     page.locator(f"input[name=membership][value={'open' if open_membership else 'closed'}]").check()
     submit(page)
     assert "/forums/new" not in page.url, f"creating {name} failed"
+
+
+def _seed_history() -> dict[str, Any]:
+    from meetings.extensions import db
+    from meetings.models import (
+        Forum,
+        ForumMember,
+        Meeting,
+        MeetingFormat,
+        MeetingStatus,
+        Organisation,
+        OrganisationKind,
+        utcnow,
+    )
+    from plugins.minutes.models import PUBLISHED, Protocol
+
+    ids = _seed()
+    forum = db.session.query(Forum).filter_by(slug=ids["forum"]).one()
+    now = utcnow().replace(minute=0, second=0, microsecond=0)
+    for number in range(1, 46):
+        starts = now - timedelta(weeks=number, days=1)
+        meeting = Meeting(forum=forum, title=f"Dialogmöte vecka {number}", starts_at=starts,
+                          ends_at=starts + timedelta(hours=2), status=MeetingStatus.PUBLISHED,
+                          format=MeetingFormat.DIGITAL)
+        db.session.add(meeting)
+        if number <= 8:
+            db.session.flush()
+            db.session.add(Protocol(meeting=meeting, forum_id=forum.id, status=PUBLISHED, published_at=now))
+    for number in range(1, 40):
+        db.session.add(ForumMember(forum=forum, organisation=Organisation(
+            name=f"Förening nummer {number}", kind=OrganisationKind.CIVIL_SOCIETY)))
+    db.session.commit()
+    return ids
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, _database_for_session) -> Iterator[Site]:
+    """As the shared live server (tests/browser/conftest.py), with the shared forum's history."""
+    with live_site(tmp_path_factory, _database_for_session, "forums", _seed_history) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")
@@ -96,6 +143,12 @@ SCREENS = [
     Screen("forum-may-ask-to-join", lambda ids: OPEN, signed_in_as=REPRESENTATIVE),
     Screen("forum-request-waiting", lambda ids: ASKED, signed_in_as=REPRESENTATIVE),
     Screen("forum-closed", lambda ids: CLOSED, signed_in_as=REPRESENTATIVE),
+    Screen("forum-past-page-2", lambda ids: f"/forums/{ids['forum']}?page=2"),
+    Screen("forum-past-last-page", lambda ids: f"/forums/{ids['forum']}?page=3", signed_in_as=ORGANISER),
+    Screen("member-organisations", lambda ids: f"/forums/{ids['forum']}/organisations"),
+    Screen("member-organisations-page-2", lambda ids: f"/forums/{ids['forum']}/organisations?page=2",
+           signed_in_as=REPRESENTATIVE),
+    Screen("published-minutes", lambda ids: f"/forums/{ids['forum']}/minutes"),
     Screen("create-forum", lambda ids: "/forums/new", signed_in_as=ORGANISER),
     Screen("create-forum-with-errors", lambda ids: "/forums/new", signed_in_as=ORGANISER,
            then=leave_the_form_empty),
@@ -140,3 +193,15 @@ def test_an_organiser_accepts_a_request_and_the_member_is_listed(new_page, forum
     page.goto(forums_site(ASKED))
     members = page.locator("ul.speakers")
     expect(members).to_contain_text("Föreningen Läslust")
+
+
+def test_paging_the_past_works_without_javascript_on_a_phone(new_page, forums_site):
+    page = new_page(language="en", javascript=False, viewport=PHONE)
+    page.goto(forums_site(f"/forums/{forums_site.ids['forum']}"))
+    past = page.get_by_role("navigation", name="Pages of past meetings")
+    with page.expect_navigation():
+        past.get_by_role("link", name="Next page").click()
+    assert page.url.endswith("?page=2#past-meetings")
+    expect(page.get_by_role("navigation", name="Pages of past meetings")
+           .get_by_role("link", name="Page 2")).to_have_attribute("aria-current", "page")
+    expect(page.locator("#past-meetings + p")).to_contain_text("Showing 21–40 of 46")

@@ -147,3 +147,44 @@ def test_a_stale_present_list_is_refused_and_what_was_typed_stays(app, client, w
     with app.app_context():
         names = {a.name for a in flows.protocol(world).attendees}
     assert "Första sparningen" in names and "Sara Sameby" not in names
+
+
+def test_the_forum_page_lists_the_newest_minutes_and_links_to_all_of_them_a_page_at_a_time(app, world):
+    from datetime import timedelta
+
+    from meetings.extensions import db
+    from meetings.models import Forum, utcnow
+    from meetings.testing import make_meeting
+    from plugins.minutes.models import PUBLISHED, Protocol
+
+    with app.app_context():
+        forum = db.session.get(Forum, world["forum"])
+        now = utcnow().replace(minute=0, second=0, microsecond=0)
+        for weeks in range(1, 31):  # published minutes of 30 weekly meetings, and of one for the members only
+            meeting = make_meeting(forum, f"Möte för {weeks} veckor sedan", starts_at=now - timedelta(weeks=weeks))
+            db.session.add(Protocol(meeting=meeting, forum_id=forum.id, status=PUBLISHED, published_at=now))
+        members_only = make_meeting(forum, "Medlemsmöte", starts_at=now - timedelta(days=3), members_only=True)
+        db.session.add(Protocol(meeting=members_only, forum_id=forum.id, status=PUBLISHED, published_at=now))
+        db.session.commit()
+
+    def titles(html: str) -> list[str]:
+        return re.findall(r'<a href="/minutes/\d+">Minutes of ([^<]+)</a>', html)
+
+    visitor = app.test_client()
+    visitor.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    html = visitor.get("/forums/lanspartnerskapet").get_data(as_text=True)
+    assert titles(html) == [f"Möte för {weeks} veckor sedan" for weeks in range(1, 6)]
+    assert '<a href="/forums/lanspartnerskapet/minutes">See all 30 published minutes</a>' in html
+
+    html = visitor.get("/forums/lanspartnerskapet/minutes").get_data(as_text=True)
+    assert titles(html) == [f"Möte för {weeks} veckor sedan" for weeks in range(1, 26)]
+    assert "Showing 1–25 of 30, page 1 of 2." in html
+    html = visitor.get("/forums/lanspartnerskapet/minutes?page=2").get_data(as_text=True)
+    assert titles(html) == [f"Möte för {weeks} veckor sedan" for weeks in range(26, 31)]
+    assert visitor.get("/forums/lanspartnerskapet/minutes?page=-1").status_code == 200
+    assert visitor.get("/forums/no-such-forum/minutes").status_code == 404
+
+    member = app.test_client()  # Bo's RF-SISU is a member of the forum: he sees the members' minutes too
+    sign_in(member, world["bo"])
+    assert titles(member.get("/forums/lanspartnerskapet").get_data(as_text=True))[0] == "Medlemsmöte"
+    assert "Showing 1–25 of 31, page 1 of 2." in member.get("/forums/lanspartnerskapet/minutes").get_data(as_text=True)
