@@ -23,10 +23,12 @@ from sqlalchemy import select
 
 from .auth import login_required
 from .domain import attendance as _attendance
+from .domain import identity as _identity
 from .domain import meetings as _meetings
 from .domain import permissions as _permissions
 from .domain import queries as _queries
 from .domain.forums import forum_members as _forum_members
+from .domain.identity import Contact
 from .domain.mail import queue_mail as _queue_mail
 from .exports import table_response
 from .extensions import db
@@ -71,7 +73,7 @@ __all__ = [
     "current_person", "login_required", "permission_required", "accepts_files",
     # Permission questions
     "CONTACT", "manages_meeting", "manages_forum", "organises_for", "acts_for", "organisations_of",
-    "may_see_meeting", "is_registered", "attended",
+    "may_see_meeting", "may_see_needs", "is_registered", "attended",
     # Reading meetings, forums, organisations, people, registrations and attendance
     "get_meeting", "get_forum", "get_organisation", "get_person", "upcoming_public_meetings",
     "forums_in_order", "forum_members", "registration_of", "registrations", "attendance_of_meeting",
@@ -79,7 +81,7 @@ __all__ = [
     # Recording
     "record_walk_in",
     # Mail and links
-    "queue_mail", "public_url",
+    "queue_mail", "meeting_contact", "public_url",
     # Pages, downloads, text and time
     "render_plugin_template", "translation_domain", "table_download", "local_time", "render_markdown", "utcnow",
     "FlaskForm",
@@ -177,6 +179,12 @@ def may_see_meeting(person: Person | None, meeting: Meeting) -> bool:
     """Whether ``meeting`` is shown to ``person`` at all (drafts and members-only meetings are not
     shown to everyone); others get "not found" for it."""
     return _queries.meeting_visible_to(meeting, person)
+
+
+def may_see_needs(person: Person | None, registration: Registration) -> bool:
+    """Whether ``person`` may see the food and access needs of ``registration``: the registrant
+    and the meeting's organisers (and admins) only."""
+    return _permissions.may_see_needs(person, registration)
 
 
 def is_registered(person: Person | None, meeting: Meeting) -> bool:
@@ -297,6 +305,13 @@ def queue_mail(plugin: str, template: str, recipient: str, locale: str | None, *
         context.update(_template_gettext(domain))
     return _queue_mail(kind or f"{plugin}.{template}", recipient, template, locale, meeting=meeting,
                        attachments=attachments, plugin=plugin, **context)
+
+
+def meeting_contact(meeting: Meeting) -> Contact | None:
+    """Whom to ask about ``meeting``, as its page and e-mails show it: a ``Contact`` with ``name``,
+    ``organisation`` (the organising body), ``email``, ``phone`` (either may be None), ``label``
+    ("name, organisation") and ``tel`` (the number for a ``tel:`` link); None when there is nobody."""
+    return _identity.meeting_contact(meeting)
 
 
 # --- Downloads and time -------------------------------------------------------------------------
