@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
+from ..config import EMAIL_ADDRESS
 from ..models import Meeting, Person
 
 # A phone number as people write it: digits with spaces, dashes, brackets, a slash, a leading +.
@@ -88,11 +89,17 @@ def meeting_contact(meeting: Meeting) -> Contact | None:
     contact address when they gave none; only the body (and its address) when nobody is named;
     None when there is neither a name, an address nor a phone number."""
     organiser = meeting.forum.organiser
-    email = meeting.contact_email or organiser.contact_email or None
+    email = next((a for a in (meeting.contact_email, organiser.contact_email) if a and _plain_address(a)), None)
     if not (meeting.contact_name or email or meeting.contact_phone):
         return None
     return Contact(name=meeting.contact_name or organiser.name, organisation=organiser.name, email=email,
                    phone=meeting.contact_phone or None)
+
+
+def _plain_address(address: str) -> bool:
+    """One plain address: what forms let through. Anything else (a row written by other means) is
+    left out rather than put into a header, a mailto: link or a calendar entry."""
+    return EMAIL_ADDRESS.fullmatch(address) is not None
 
 
 def suggested_contact(person: Person | None) -> Contact | None:
