@@ -14,16 +14,17 @@ from pathlib import Path
 
 import pytest
 from icalendar import Calendar
+from sqlalchemy import select
 
 from meetings.config import ConfigError, load_config
-from meetings.domain.invitations import invite_emails, send_invitation_reminders
+from meetings.domain.invitations import invitation_token, invite_emails, send_invitation_reminders
 from meetings.domain.mail import send_due_mail
 from meetings.domain.meetings import DETAIL_NAMES, MeetingDetails, cancel_meeting, update_meeting
 from meetings.domain.registration import cancel, register, register_by_address, undo_cancel
 from meetings.domain.reminders import send_meeting_reminders
 from meetings.domain.sessions import SessionData, choose_sessions, create_session, delete_session, update_session
 from meetings.extensions import db
-from meetings.models import Meeting, MeetingFormat, OutboxMessage, ParticipationMode, utcnow
+from meetings.models import Invitation, Meeting, MeetingFormat, OutboxMessage, ParticipationMode, utcnow
 from meetings.testing import (
     find_form,
     html_part,
@@ -280,6 +281,23 @@ def test_a_contact_that_cannot_be_used_is_refused_beside_its_field(app, client, 
     with app.app_context():
         meeting = db.session.get(Meeting, planned["meeting"])
         assert (meeting.contact_name, meeting.contact_email, meeting.contact_phone) == (None, None, None)
+
+
+def test_the_invitation_and_the_registration_pages_name_the_contact_too(app, client):
+    with app.app_context():
+        meeting = make_meeting(make_forum(make_organisation("Region Norrbotten", "public_body")), **CONTACT)
+        invite_emails(meeting, ["guest@example.org"], by=None)
+        token = invitation_token(db.session.scalar(select(Invitation).where(Invitation.meeting_id == meeting.id)))
+        person = make_person("ann@example.org", "Ann")
+        registered = register(meeting, person, ParticipationMode.ON_SITE)
+        visits = [(client, f"/invitation/{token}"), (client, f"/registrations/{registered.manage_token}")]
+        signed_in = app.test_client()
+        sign_in(signed_in, person)
+        visits.append((signed_in, f"/meetings/{meeting.id}/my-registration"))
+    for browser, page in visits:
+        body = browser.get(page, headers={"Accept-Language": "en"}).get_data(as_text=True)
+        assert "Contact Sara Lundberg, Region Norrbotten." in body, page
+        assert 'href="tel:0701740613"' in body, page
 
 
 def test_without_a_named_contact_the_page_gives_the_organising_bodys_address(client, planned):

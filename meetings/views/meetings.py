@@ -7,7 +7,6 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, u
 from ..auth import login_required
 from ..domain import meetings as domain
 from ..domain import queries
-from ..domain.identity import meeting_contact
 from ..domain.permissions import may_manage_forum
 from ..domain.registration import may_register, may_undo_cancel, registration_window_problem
 from ..extensions import db
@@ -43,7 +42,7 @@ def detail(meeting_id: int):
         registration=registration if registration is not None and registration.is_active else None,
         may_register=may_register(meeting, g.person),
         participants=domain.public_participants(meeting), confirmed=domain.confirmed_count(meeting),
-        button_form=EmptyForm(), contact=meeting_contact(meeting),
+        button_form=EmptyForm(),
         sign_in_url=url_for("auth.sign_in", next=url_for("registrations.register_form", meeting_id=meeting.id)))
 
 
