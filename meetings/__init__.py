@@ -25,6 +25,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from . import cli, database, errors, i18n, inputs, logs, timing, views
     from .auth import load_signed_in_person
     from .config import load_config
+    from .domain.identity import meeting_contact
+    from .domain.permissions import may_see_needs
     from .domain.queries import online_link
     from .extensions import babel, csrf, db, limiter, migrate
     from .plugins import EXTENSION_KEY, create_plugin_manager, load_plugin_settings
@@ -47,6 +49,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     app.jinja_env.globals["public_url"] = public_url
     app.jinja_env.globals["online_link"] = online_link  # the one rule for who sees a meeting's online link
+    app.jinja_env.globals["may_see_needs"] = may_see_needs  # and for who sees food and access needs
+    app.jinja_env.globals["meeting_contact"] = meeting_contact  # and for whom to ask about a meeting
     refuse_foreign_hosts(app)
 
     app.extensions[EXTENSION_KEY] = create_plugin_manager(app)

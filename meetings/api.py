@@ -25,11 +25,13 @@ from .auth import login_required
 from .domain import attendance as _attendance
 from .domain import directory as _directory
 from .domain import followup as _followup
+from .domain import identity as _identity
 from .domain import meetings as _meetings
 from .domain import paging as _paging
 from .domain import permissions as _permissions
 from .domain import queries as _queries
 from .domain.forums import forum_members as _forum_members
+from .domain.identity import Contact
 from .domain.mail import queue_mail as _queue_mail
 from .exports import table_response
 from .extensions import db
@@ -74,7 +76,7 @@ __all__ = [
     "current_person", "login_required", "permission_required", "accepts_files",
     # Permission questions
     "CONTACT", "manages_meeting", "manages_forum", "organises_for", "acts_for", "organisations_of",
-    "may_see_meeting", "meetings_visible_to", "is_registered", "attended",
+    "may_see_meeting", "meetings_visible_to", "may_see_needs", "is_registered", "attended",
     # Reading meetings, forums, organisations, people, registrations and attendance
     "get_meeting", "get_forum", "get_organisation", "get_person", "upcoming_public_meetings",
     "meeting_filters", "filtered_meetings", "MeetingFilters",
@@ -83,7 +85,7 @@ __all__ = [
     # Recording
     "record_walk_in",
     # Mail and links
-    "queue_mail", "public_url",
+    "queue_mail", "meeting_contact", "public_url",
     # Pages, downloads, text and time
     "render_plugin_template", "translation_domain", "table_download", "local_time", "year_bounds", "render_markdown",
     "utcnow",
@@ -191,6 +193,11 @@ def meetings_visible_to(person: Person | None) -> ColumnElement[bool]:
     query's ``where`` (join ``Meeting`` first), so that a list is filtered, counted and paged in
     the database rather than meeting by meeting."""
     return _queries.meetings_visible_to(person)
+
+def may_see_needs(person: Person | None, registration: Registration) -> bool:
+    """Whether ``person`` may see the food and access needs of ``registration``: the registrant
+    and the meeting's organisers (and admins) only."""
+    return _permissions.may_see_needs(person, registration)
 
 
 def is_registered(person: Person | None, meeting: Meeting) -> bool:
@@ -353,6 +360,12 @@ def parse_page(raw: str | None) -> int:
     """The page number in a query-string value (``request.args.get("page")``); anything that is not
     a positive number is 1."""
     return _paging.parse_page(raw)
+
+def meeting_contact(meeting: Meeting) -> Contact | None:
+    """Whom to ask about ``meeting``, as its page and e-mails show it: a ``Contact`` with ``name``,
+    ``organisation`` (the organising body), ``email``, ``phone`` (either may be None), ``label``
+    ("name, organisation") and ``tel`` (the number for a ``tel:`` link); None when there is nobody."""
+    return _identity.meeting_contact(meeting)
 
 
 # --- Downloads and time -------------------------------------------------------------------------

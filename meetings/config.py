@@ -11,7 +11,7 @@ import re
 import zoneinfo
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,6 +24,7 @@ SUPPORTED_LOCALES = ("sv", "en")
 ENVIRONMENTS = ("production", "development", "testing")
 # A plugin's name is also its blueprint, template folder, table prefix and settings prefix.
 PLUGIN_NAME_RULE = re.compile(r"[a-z][a-z0-9_]*")
+EMAIL_ADDRESS = re.compile(r"[^@\s<>\"',;:()\[\]\\]+@[^@\s<>\"',;:()\[\]\\]+\.[^@\s<>\"',;:()\[\]\\]+")
 
 
 class ConfigError(RuntimeError):
@@ -179,6 +180,34 @@ def _parse_email(name: str, raw: str) -> str:
     return raw
 
 
+def _parse_optional_email(name: str, raw: str) -> str:
+    """Empty, or one plain address (it goes into mail headers and mailto: links)."""
+    value = raw.strip()
+    if value and not EMAIL_ADDRESS.fullmatch(value):
+        raise ConfigError(name, f"expected an e-mail address such as info@example.se, got {raw!r}")
+    return value
+
+
+def _parse_one_line(name: str, raw: str) -> str:
+    if any(ord(character) < 32 for character in raw):
+        raise ConfigError(name, "expected one line of text, without line breaks")
+    return raw.strip()
+
+
+def _parse_date(name: str, raw: str) -> date:
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise ConfigError(name, f"expected a date such as 2026-12-01, got {raw!r}") from None
+
+
+def _parse_days(name: str, raw: str) -> int:
+    value = _parse_int(name, raw)
+    if not 0 <= value <= 3650:
+        raise ConfigError(name, f"expected a number of days from 0 to 3650, got {value}")
+    return value
+
+
 # The order here is the order of the configuration table in the README.
 SETTINGS: tuple[Setting, ...] = (
     Setting("MEETINGS_ENV", "production", _parse_environment,
@@ -216,6 +245,26 @@ SETTINGS: tuple[Setting, ...] = (
             "how long one mail being sent is held by its worker before another may take it over"),
     Setting("RUN_SCHEDULER", "false", _parse_bool,
             "run background jobs inside the web process (the demo does; production uses the worker)"),
+    Setting("SITE_NAME", "", _parse_one_line,
+            "the site's name in the header, page titles and e-mail; empty: Dialogmöten (Dialogue meetings "
+            "in English)"),
+    Setting("SITE_OPERATOR", "", _parse_one_line,
+            "the organisation that runs the service, named in the footer, the accessibility statement and "
+            "the privacy notice (as controller of personal data); empty: the site's name"),
+    Setting("SITE_OPERATOR_EMAIL", "", _parse_optional_email,
+            "the operator's contact address for questions, accessibility and personal data; also the "
+            "Reply-To of e-mail not about a meeting"),
+    Setting("FOOTER_TEXT", "", _parse_one_line,
+            "a line of text in every page's footer; empty: a sentence about the service"),
+    Setting("ACCESSIBILITY_STATEMENT_DATE", "2026-12-02", _parse_date,
+            "when the accessibility statement was made or last reviewed (YYYY-MM-DD)"),
+    Setting("ACCESSIBILITY_KNOWN_GAPS", "", _parse_one_line,
+            "known accessibility problems, for the statement's \"content that is not accessible\"; "
+            "empty: none known"),
+    Setting("ACCESSIBILITY_RESPONSE_DAYS", "5", _parse_positive_int,
+            "within how many working days the operator answers questions about accessibility"),
+    Setting("NEEDS_RETENTION_DAYS", "30", _parse_days,
+            "days after a meeting ends that participants' food and access needs are deleted"),
 )
 
 

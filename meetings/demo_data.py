@@ -326,6 +326,21 @@ FORUMS: tuple[ForumSpec, ...] = (
 )
 
 
+# Whom to ask about each forum's meetings: one of the organisers above. The phone numbers are from
+# the series that the Swedish Post and Telecom Authority keeps for fiction (070-174 06 05 to 06 99).
+CONTACTS: dict[str, tuple[str, str, str]] = {
+    "karin": ("Karin Öberg", "karin.oberg@example.se", "070-174 06 11"),
+    "johan": ("Johan Pekkari", "johan.pekkari@example.se", "070-174 06 12"),
+    "sara": ("Sara Lundberg", "sara.lundberg@example.se", "070-174 06 13"),
+    "anders": ("Anders Nilsson", "anders.nilsson@example.se", "070-174 06 14"),
+}
+FORUM_CONTACTS: dict[str, str] = {
+    "lanspartnerskapet": "karin", "tia-natverket": "johan", "regional-tankesmedja-friluftsliv": "karin",
+    "lanspensionarsradet": "sara", "samrad-nationella-minoriteter": "johan", "jamstalldhetsradet": "karin",
+    "arlig-motesplats": "anders", "regionala-folkbildningsradet": "anders", "samtal-pa-residenset": "karin",
+}
+
+
 @dataclass(frozen=True)
 class Venue:
     name: str
@@ -600,6 +615,7 @@ def _load_meetings(forums: dict[str, Forum], municipalities: dict[str, Municipal
             continue
         day = meeting_day(today, spec.days_from_anchor)
         venue = VENUES[spec.venue] if spec.venue else None
+        contact_name, contact_email, contact_phone = CONTACTS[FORUM_CONTACTS[spec.forum]]
         meeting = Meeting(
             forum=forum, title=spec.title, description=spec.description,
             starts_at=local_datetime(day, spec.starts), ends_at=local_datetime(day, spec.ends),
@@ -607,7 +623,8 @@ def _load_meetings(forums: dict[str, Forum], municipalities: dict[str, Municipal
             venue_name=venue.name if venue else "", venue_address=venue.address if venue else "",
             municipality=municipalities[venue.municipality] if venue else None,
             online_url=(f"https://meet.example.org/{spec.forum}-{number}"
-                        if spec.format in (DIGITAL, HYBRID) else None))
+                        if spec.format in (DIGITAL, HYBRID) else None),
+            contact_name=contact_name, contact_email=contact_email, contact_phone=contact_phone)
         db.session.add(meeting)
         if spec.status == MeetingStatus.PUBLISHED and spec.days_from_anchor < 0:
             db.session.flush()

@@ -282,6 +282,18 @@ def erase_person(person):
     """
 
 
+@hookspec
+def privacy_notice(locale):
+    """Return a list of ``meetings.plugins.Panel`` for the privacy notice (``/privacy``), or None.
+
+    Each panel is a section of the notice about what the plugin keeps: what, why, for how long and
+    who sees it, in plain words. ``locale`` is the language of the page (``"sv"`` or ``"en"``); the
+    request is already in it, so the plugin's ``_`` translates as usual. The core shows the sections
+    after its own, under their headings (``<h2>``; start the ``html`` with paragraphs or ``<h3>``),
+    by ``Panel.order`` and then in the order of ``MEETINGS_PLUGINS``.
+    """
+
+
 # --- Demo ------------------------------------------------------------------------------------
 
 

@@ -47,6 +47,7 @@ def add_core_jobs(scheduler: BaseScheduler, app: Flask) -> None:
     from .domain.interests import send_interest_digests
     from .domain.invitations import send_invitation_reminders
     from .domain.mail import alert_failing_mail, send_due_mail
+    from .domain.personal_data import delete_old_needs
     from .domain.reminders import send_meeting_reminders
 
     now = datetime.now(UTC)
@@ -72,6 +73,9 @@ def add_core_jobs(scheduler: BaseScheduler, app: Flask) -> None:
     # A reminder goes out at most five minutes after it is due; the claim makes it go out once.
     scheduler.add_job(in_app_context(app, send_meeting_reminders), "interval", minutes=5,
                       id="core.send_meeting_reminders", **common)
+    # Food and access needs go NEEDS_RETENTION_DAYS after the meeting; an hour late does no harm.
+    scheduler.add_job(in_app_context(app, delete_old_needs), "interval", hours=1,
+                      id="core.delete_old_needs", **common)
 
 
 def build_scheduler(app: Flask, blocking: bool) -> BaseScheduler:

@@ -80,11 +80,13 @@ def test_sign_in_mail_has_text_and_html_in_the_recipients_language(app, mail_ser
         link = next(word for word in text_part(message).split() if "/sign-in/" in word)
         assert link.startswith("http://localhost/sign-in/")
         assert f'href="{link}"' in html_part(message)
-        assert message["From"] == app.config["MAIL_FROM"]
+        assert message["From"].addresses[0].addr_spec == app.config["MAIL_FROM"]
         assert message["Subject"]
     assert '<html lang="sv">' in html_part(swedish)
     assert '<html lang="en">' in html_part(english)
     assert english["Subject"] == "Your sign-in link"
+    # Not about a meeting: sent in the site's name, in the reader's language.
+    assert english["From"].addresses[0].display_name == "Dialogue meetings"
     if SWEDISH_CATALOGUE.exists():  # compiled by the translators' workflow, not by this test
         assert swedish["Subject"] != english["Subject"]
 

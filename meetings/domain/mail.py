@@ -26,8 +26,11 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.errors import HeaderParseError
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime as rfc2822_date
+from email.utils import parseaddr
 from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
@@ -41,6 +44,7 @@ from ..extensions import db
 from ..i18n import babel_locale
 from ..models import Meeting, OutboxAttempt, OutboxMessage, Person, utcnow
 from ..plugins import collect
+from .identity import mail_sender, meeting_contact, site
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +62,7 @@ ALERT_KIND = "outbox_failing"
 SMTP_TIMEOUT_SECONDS = 30  # per exchange with the server; keep OUTBOX_CLAIM_SECONDS well above
 SUBJECT_LENGTH = OutboxMessage.__table__.c.subject.type.length
 ERROR_LENGTH = OutboxMessage.__table__.c.last_error.type.length
+FROM_NAME_LENGTH = OutboxMessage.__table__.c.from_name.type.length
 
 
 def queue_mail(kind: str, recipient: str, template: str, locale: str | None,
@@ -72,24 +77,36 @@ def queue_mail(kind: str, recipient: str, template: str, locale: str | None,
     """
     if locale not in SUPPORTED_LOCALES:
         locale = current_app.config["DEFAULT_LOCALE"]
-    context.update(meeting=meeting, base_url=current_app.config["BASE_URL"])
+    context.update(meeting=meeting, base_url=current_app.config["BASE_URL"],
+                   contact=meeting_contact(meeting) if meeting is not None else None)
     with ExitStack() as stack:
         # Mail templates make links with public_url (BASE_URL). The request context is the public
         # site's too, so nothing in a template sees the host of the request that queued the mail.
         stack.enter_context(current_app.test_request_context("/", base_url=current_app.config["BASE_URL"]))
         stack.enter_context(force_locale(babel_locale(locale)))
+        context["site"] = site()
         folder = f"{plugin}/mail" if plugin else "mail"
         text = _render(f"{folder}/{template}.txt", context)
         html = _render(f"{folder}/{template}.html", context)
+        # Every mail ends alike, whoever wrote its template: whom to ask about the meeting, and the site.
+        signature = _render("mail/_signature.txt", context)
+        sender = mail_sender(meeting)
     subject, _, body = text.strip("\n").partition("\n")
     subject = " ".join(subject.split())  # one line, whatever the template's whitespace
     if len(subject) > SUBJECT_LENGTH:
         subject = subject[:SUBJECT_LENGTH - 1] + "…"
     files = collect("mail_attachments", kind=kind, meeting=meeting, recipient=recipient) + list(attachments or ())
-    message = OutboxMessage(kind=kind, recipient=recipient, subject=subject,
-                            body_text=body.lstrip("\n"), body_html=html, attachments=files)
+    body = body.strip("\n") + "\n\n" + signature.strip("\n") + "\n"
+    message = OutboxMessage(kind=kind, recipient=recipient, subject=subject, body_text=body, body_html=html,
+                            attachments=files, from_name=_one_line(sender.name, FROM_NAME_LENGTH),
+                            reply_to=sender.reply_to)
     db.session.add(message)
     return message
+
+
+def _one_line(text: str, length: int) -> str:
+    """Text for a header: one line, without control characters, at most ``length`` characters."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())[:length]
 
 
 def _render(name: str, context: dict[str, Any]) -> str:
@@ -344,7 +361,10 @@ def build_email(message: OutboxMessage) -> EmailMessage:
     """
     config = current_app.config
     email = EmailMessage()
-    email["From"] = config["MAIL_FROM"]
+    email["From"] = _sender_address(message.from_name, config["MAIL_FROM"])
+    reply_to = _reply_to(message.reply_to)
+    if reply_to is not None:
+        email["Reply-To"] = reply_to
     email["To"] = message.recipient
     email["Subject"] = message.subject
     email["Date"] = rfc2822_date(message.created_at)
@@ -368,6 +388,30 @@ def build_email(message: OutboxMessage) -> EmailMessage:
         for name, value in params:
             part.set_param(name, value)
     return email
+
+
+def _sender_address(name: str | None, mail_from: str) -> Address | str:
+    """MAIL_FROM's address with ``name`` shown as the sender. The header registry quotes or encodes
+    the name (RFC 2047), so quotes, commas or non-ASCII letters in it never spill into the header;
+    line breaks were taken out when the mail was queued."""
+    address = parseaddr(mail_from)[1] or mail_from
+    display = _one_line(name or "", FROM_NAME_LENGTH)
+    try:
+        return Address(display_name=display, addr_spec=address)
+    except (ValueError, IndexError, HeaderParseError):  # MAIL_FROM as given, without a name
+        return mail_from
+
+
+def _reply_to(address: str | None) -> Address | None:
+    """The Reply-To of a message, or None when there is none or it is not one plain address."""
+    if not address:
+        return None
+    try:
+        reply_to = Address(addr_spec=address.strip())
+    except (ValueError, IndexError, HeaderParseError):
+        log.warning("Reply-To address %r is not usable; the mail is sent without one", address)
+        return None
+    return reply_to if reply_to.addr_spec == address.strip() else None
 
 
 def _content_type(attachment: dict[str, str]) -> tuple[str, str, list[tuple[str, str]]]:

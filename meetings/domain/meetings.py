@@ -35,6 +35,7 @@ from ..models import (
     utcnow,
 )
 from ..plugins import hook
+from .identity import email_problem, phone_problem
 from .interests import queue_meeting_news
 from .mail import queue_mail
 from .queries import online_link
@@ -76,6 +77,9 @@ class MeetingDetails:
     reminder_enabled: bool = True
     reminder_hours: int = 24
     reminder_text: str = ""
+    contact_name: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
 
     def normalised(self) -> MeetingDetails:
         """Facts of a way to take part that the meeting does not offer are dropped, so no stale
@@ -84,6 +88,10 @@ class MeetingDetails:
         for name in ("title", "description", "venue_name", "venue_address", "access_info", "reminder_text"):
             values[name] = (values[name] or "").strip()
         values["online_url"] = (self.online_url or "").strip() or None
+        for name in ("contact_name", "contact_email", "contact_phone"):
+            values[name] = " ".join((values[name] or "").split()) or None
+        if values["contact_email"]:
+            values["contact_email"] = values["contact_email"].lower()
         if self.format == MeetingFormat.DIGITAL:
             values.update(venue_name="", venue_address="", municipality_id=None, access_info="", capacity=None)
         if self.format == MeetingFormat.ON_SITE:
@@ -198,6 +206,10 @@ def detail_problems(details: MeetingDetails, meeting: Meeting | None = None) -> 
         problem("registration_closes_at", _l("Registration must close before the meeting starts, or when it starts."))
     if opens is not None and opens >= (closes or details.starts_at):
         problem("registration_opens_at", _l("Registration must open before it closes."))
+    if details.contact_email and (message := email_problem(details.contact_email)):
+        problem("contact_email", message)
+    if details.contact_phone and (message := phone_problem(details.contact_phone)):
+        problem("contact_phone", message)
     low, high = REMINDER_HOURS_RANGE
     if details.reminder_enabled and not low <= details.reminder_hours <= high:
         problem("reminder_hours", _l("Choose a number of hours from %(low)d to %(high)d.", low=low, high=high))

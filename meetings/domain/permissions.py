@@ -44,7 +44,8 @@ def may_manage_forum(person: Person | None, forum: Forum) -> bool:
 
 def may_see_needs(person: Person | None, registration: Registration) -> bool:
     """Food and access needs are the registrant's own and the organisers' to see, not those of a
-    colleague who holds the organisation's shared invitation link."""
+    colleague who holds the organisation's shared invitation link. The one rule for every page,
+    download and template that shows them (templates ask ``may_see_needs(person, registration)``)."""
     return person is not None and (person.id == registration.person_id
                                    or may_manage_forum(person, registration.meeting.forum))
 

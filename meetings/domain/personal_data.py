@@ -8,16 +8,18 @@ meetings stays as an anonymous count for compensation and minutes.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from flask import current_app
+from sqlalchemy import delete, or_, select, update
 
 from ..extensions import db
 from ..models import (
     Attendance,
     ForumRepresentative,
     Invitation,
+    Meeting,
     OutboxMessage,
     Person,
     Registration,
@@ -43,6 +45,8 @@ def export_person(person: Person) -> dict[str, Any]:
     speaking_for = db.session.scalars(select(ForumRepresentative).where(ForumRepresentative.person_id == person.id))
     emails = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == person.email)
                                 .order_by(OutboxMessage.id)).all()
+    contact_for = db.session.scalars(select(Meeting).where(Meeting.contact_email == person.email)
+                                     .order_by(Meeting.starts_at)).all()
     data: dict[str, Any] = {
         "person": {"email": person.email, "name": person.name, "language": person.locale,
                    "administrator": person.is_admin, "created_at": _when(person.created_at),
@@ -62,6 +66,8 @@ def export_person(person: Person) -> dict[str, Any]:
                        for a in attendance],
         "invitations_to_your_address": [{"meeting": i.meeting.title, "status": i.status.value,
                                          "sent_at": _when(i.sent_at)} for i in invitations],
+        "contact_person_for": [{"meeting": m.title, "starts_at": _when(m.starts_at), "name": m.contact_name,
+                                "email": m.contact_email, "phone": m.contact_phone} for m in contact_for],
         "emails_sent_to_you": [{"subject": m.subject, "queued_at": _when(m.created_at), "sent_at": _when(m.sent_at)}
                                for m in emails],
     }
@@ -88,9 +94,27 @@ def erase_person(person: Person, now: datetime | None = None) -> None:
         db.session.execute(delete(Invitation).where(Invitation.email == person.email))
         db.session.execute(delete(SignInToken).where(SignInToken.email == person.email))
         db.session.execute(delete(OutboxMessage).where(OutboxMessage.recipient == person.email))
+        # Named as a meeting's contact: the meeting keeps the organising body's address instead.
+        db.session.execute(update(Meeting).where(Meeting.contact_email == person.email)
+                           .values(contact_name=None, contact_email=None, contact_phone=None))
         hook().erase_person(person=person)
         db.session.delete(person)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
+
+
+def delete_old_needs(now: datetime | None = None) -> int:
+    """Delete the food and access needs of registrations for meetings that ended more than
+    ``NEEDS_RETENTION_DAYS`` ago (a scheduled job; commits). They may tell something of a person's
+    health and serve only the meeting itself. Returns how many registrations had needs removed."""
+    now = now or utcnow()
+    ended_before = now - timedelta(days=current_app.config["NEEDS_RETENTION_DAYS"])
+    result = db.session.execute(
+        update(Registration)
+        .where(Registration.meeting_id.in_(select(Meeting.id).where(Meeting.ends_at <= ended_before)),
+               or_(Registration.dietary_needs != "", Registration.access_needs != ""))
+        .values(dietary_needs="", access_needs="").execution_options(synchronize_session=False))
+    db.session.commit()
+    return result.rowcount

@@ -12,11 +12,21 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField, URLField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
 from wtforms.fields import DateTimeLocalField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
+from ..domain.identity import Contact
 from ..domain.meetings import MeetingDetails, Problem
 from ..models import Meeting, MeetingFormat, Municipality
 from .base import FlaskForm
@@ -131,6 +141,16 @@ class MeetingForm(FlaskForm):
                                   validators=[Length(max=2000, message=_l("At most 2,000 characters."))],
                                   render_kw={"rows": 3})
 
+    contact_name = StringField(_l("Contact person's name"), filters=[_strip],
+                               validators=[Length(max=200, message=_l("At most 200 characters."))],
+                               render_kw={"autocomplete": "off"})
+    contact_email = EmailField(_l("Contact person's e-mail address"), filters=[_strip],
+                               validators=[Length(max=254, message=_l("The address is too long."))],
+                               render_kw={"autocomplete": "off"})
+    contact_phone = StringField(_l("Contact person's phone number"), filters=[_strip],
+                                validators=[Length(max=40, message=_l("At most 40 characters."))],
+                                render_kw={"autocomplete": "off", "inputmode": "tel"})
+
     def validate_reminder_hours(self, field) -> None:
         if self.reminder_enabled.data and field.data is None and not field.errors:
             raise ValidationError(_l("Enter how many hours before the meeting the reminder is sent."))
@@ -143,7 +163,8 @@ class MeetingForm(FlaskForm):
         """Show a saved meeting (on GET: a submitted form keeps what was typed)."""
         for name in ("title", "description", "starts_at", "ends_at", "venue_name", "venue_address", "access_info",
                      "online_url", "capacity", "online_capacity", "registration_opens_at", "registration_closes_at",
-                     "reminder_enabled", "reminder_hours", "reminder_text"):
+                     "reminder_enabled", "reminder_hours", "reminder_text", "contact_name", "contact_email",
+                     "contact_phone"):
             self[name].data = getattr(meeting, name)
         self.format.data = meeting.format.value
         self.municipality_id.data = str(meeting.municipality_id) if meeting.municipality_id else ""
@@ -161,7 +182,13 @@ class MeetingForm(FlaskForm):
             registration_closes_at=self.registration_closes_at.data,
             members_only=self.visibility.data == "members", reminder_enabled=bool(self.reminder_enabled.data),
             reminder_hours=self.reminder_hours.data if self.reminder_hours.data is not None else 24,
-            reminder_text=self.reminder_text.data or "")
+            reminder_text=self.reminder_text.data or "", contact_name=self.contact_name.data or None,
+            contact_email=self.contact_email.data or None, contact_phone=self.contact_phone.data or None)
+
+    def suggest_contact(self, contact: Contact | None) -> None:
+        """A new meeting's contact, until the organiser types another (on GET only)."""
+        if contact is not None:
+            self.contact_name.data, self.contact_email.data = contact.name, contact.email
 
     def show_problems(self, problems: list[Problem]) -> None:
         """Put the domain's problems beside the fields they concern."""

@@ -63,6 +63,11 @@ class Meeting(db.Model):
     reminder_enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
     reminder_hours: Mapped[int] = mapped_column(default=24, server_default="24")
     reminder_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Whom to ask about the meeting; shown on its page and in every e-mail about it
+    # (meetings.domain.identity.meeting_contact decides what is shown when these are empty).
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
     # Rises when time or place changes, so calendars replace the entry they have (RFC 5545).
     sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

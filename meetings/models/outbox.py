@@ -21,6 +21,10 @@ class OutboxMessage(db.Model):
     body_html: Mapped[str | None] = mapped_column(Text)
     # [{"filename": ..., "content_type": ..., "content": <text>}] — e.g. an invitation's .ics
     attachments: Mapped[list] = mapped_column(JSON, default=list)
+    # Whose name the mail is sent in (the From display name; the address is always MAIL_FROM) and
+    # where answers go, decided when it is queued (meetings.domain.identity.mail_sender).
+    from_name: Mapped[str | None] = mapped_column(String(200))
+    reply_to: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask import Flask, g, request
 
+from ..domain.identity import site
 from ..plugins import collect, meeting_admin_links
 
 
 def register(app: Flask) -> None:
     from . import (
+        about,
         attendance,
         auth,
         demo,
@@ -27,7 +29,7 @@ def register(app: Flask) -> None:
     )
 
     for module in (main, auth, forums, organisations, organisation_admin, interests, meetings, meeting_admin,
-                   registrations, invitations, attendance, sessions, outbox, followup):
+                   registrations, invitations, attendance, sessions, outbox, followup, about):
         app.register_blueprint(module.bp)
     if app.config["DEMO_MODE"]:
         app.register_blueprint(demo.bp)
@@ -44,6 +46,7 @@ def register(app: Flask) -> None:
             "head_links": collect("page_head_links", endpoint=request.endpoint,
                                   view_args=request.view_args or {}),
             "demo_mode": app.config["DEMO_MODE"],
+            "site": site(),
         }
 
     @app.after_request

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 
 from ..auth import login_required
 from ..domain import attendance as domain
-from ..domain.permissions import may_manage_forum
+from ..domain.permissions import may_manage_forum, may_see_needs
 from ..domain.queries import online_link
 from ..domain.registration import offered_modes, registration_by_manage_token
 from ..exports import table_response
@@ -237,6 +237,12 @@ def _filename(meeting: Meeting, what: str) -> str:
     return f"{what}-{_local(meeting.starts_at):%Y-%m-%d}-{meeting.id}"
 
 
+def _needs(registration: Registration) -> tuple[str, str]:
+    if not may_see_needs(g.person, registration):
+        return "", ""
+    return registration.dietary_needs, registration.access_needs
+
+
 @bp.get("/meetings/<int:meeting_id>/participants.<fmt>")
 @login_required
 def participants_export(meeting_id: int, fmt: str):
@@ -248,7 +254,7 @@ def participants_export(meeting_id: int, fmt: str):
                _("Place on the waiting list"), _("Registered"), _("Food and allergies"), _("Accessibility needs"),
                _("Name shown publicly"), _("Present"), _("Check-in code")]
     rows = [[r.person.name, r.person.email, r.organisation_label, str(r.mode.label),
-             str(r.status.label), positions.get(r.id), _local(r.created_at), r.dietary_needs, r.access_needs,
+             str(r.status.label), positions.get(r.id), _local(r.created_at), *_needs(r),
              _yes_no(r.show_name_publicly), _yes_no(r.attendance is not None), r.code]
             for r in registrations]
     return table_response(fmt, _filename(meeting, "participants"), headers, rows, sheet_title=_("Participants"))

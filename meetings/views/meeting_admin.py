@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from ..auth import login_required
 from ..domain import meetings as domain
+from ..domain.identity import suggested_contact
 from ..domain.permissions import may_manage_forum
 from ..extensions import db
 from ..forms import EmptyForm
@@ -60,6 +61,8 @@ def _back_to_meeting(meeting: Meeting):
 def create(slug: str):
     forum = _managed_forum(slug)
     form = _meeting_form()
+    if not form.is_submitted():
+        form.suggest_contact(suggested_contact(g.person))
     if form.validate_on_submit():
         try:
             meeting = domain.create_meeting(forum, form.details())

@@ -2,7 +2,7 @@
 meetings by forum and time, attendance by organisation
 
 Revision ID: 0140_meeting_indexes
-Revises: 0120_registration_org_name
+Revises: 0130_meeting_contact
 Create Date: 2026-12-09 09:00:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0140_meeting_indexes'
-down_revision = '0120_registration_org_name'
+down_revision = '0130_meeting_contact'
 branch_labels = None
 depends_on = None
 

@@ -107,6 +107,12 @@ def account_panels(person):
 
 
 @hookimpl
+def privacy_notice(locale):
+    html = api.render_plugin_template(domain, "compensation/privacy.html")
+    return [api.Panel(heading=_("Compensation for taking part"), html=html, order=60)]
+
+
+@hookimpl
 def attendance_removed(attendance):
     from .personal import check_in_undone
 

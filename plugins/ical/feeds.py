@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from meetings.api import MeetingFilters, filtered_meetings
 from meetings.domain import queries
+from meetings.domain.identity import meeting_contact
 from meetings.extensions import db
 from meetings.i18n import babel_locale
 from meetings.models import (
@@ -203,10 +204,19 @@ def title(meeting: Meeting) -> str:
 
 
 def organizer(meeting: Meeting) -> vCalAddress:
-    organiser = meeting.forum.organiser
-    address = vCalAddress(f"mailto:{organiser.contact_email or current_app.config['MAIL_FROM']}")
-    address.params["CN"] = vText(organiser.name)
+    """The organising body, reached at the meeting's contact address (``meeting_contact``)."""
+    contact = meeting_contact(meeting)
+    address = vCalAddress(f"mailto:{contact.email if contact and contact.email else current_app.config['MAIL_FROM']}")
+    address.params["CN"] = vText(meeting.forum.organiser.name)
     return address
+
+
+def contact_line(meeting: Meeting) -> str | None:
+    """The meeting's contact as RFC 5545's CONTACT: one line of name, address and phone."""
+    contact = meeting_contact(meeting)
+    if contact is None:
+        return None
+    return ", ".join(part for part in (contact.label, contact.email, contact.phone) if part)
 
 
 def meeting_event(meeting: Meeting, online_url: str | None) -> Event:
@@ -227,6 +237,8 @@ def meeting_event(meeting: Meeting, online_url: str | None) -> Event:
     event.add("location", location(meeting))
     event.add("url", page, parameters={"VALUE": "URI"})
     event.add("organizer", organizer(meeting))
+    if (contact := contact_line(meeting)) is not None:
+        event.add("contact", contact)
     event.add("categories", [meeting.forum.name])
     lines = []
     if meeting.status == MeetingStatus.CANCELLED:

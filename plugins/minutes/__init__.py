@@ -109,6 +109,12 @@ def person_data(person):
 
 
 @hookimpl
+def privacy_notice(locale):
+    html = api.render_plugin_template(domain, "minutes/privacy.html")
+    return [api.Panel(heading=_("Minutes"), html=html, order=70)]
+
+
+@hookimpl
 def erase_person(person):
     rules.erase(person)
 

@@ -40,14 +40,15 @@ class Site:
 
 @contextmanager
 def live_site(tmp_path_factory, database_url: str | None, name: str, seed: Callable[[], dict[str, Any]], *,
-              secret_key: str | None = None, base_url_while_seeding: bool = False) -> Iterator[Site]:
+              secret_key: str | None = None, base_url_while_seeding: bool = False,
+              settings: dict[str, Any] | None = None) -> Iterator[Site]:
     """The app with the data ``seed()`` writes, served on a free loopback port until the block ends.
 
     ``database_url`` is the session's test database (PostgreSQL), or ``None`` for a fresh SQLite file
     named after ``name``. Every table is emptied before seeding (PostgreSQL may hold rows another
     module left behind) and again at the end. ``seed`` runs in an app context and returns the ids the
     tests need; with ``base_url_while_seeding`` the server's address is already the app's BASE_URL
-    while it runs.
+    while it runs. ``settings`` are further settings of the app (``SITE_OPERATOR``, …).
     """
     from werkzeug.serving import make_server
 
@@ -67,6 +68,7 @@ def live_site(tmp_path_factory, database_url: str | None, name: str, seed: Calla
         # Rate limits stay on (Flask-Limiter's switch is shared by every app in the process);
         # each module posts the sign-in form well below the limits, with fresh counters.
         "RATELIMIT_STORAGE_URI": "memory://",
+        **(settings or {}),
     })
     with app.app_context():
         db.create_all()
