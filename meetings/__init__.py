@@ -22,7 +22,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ``config`` overrides settings read from the environment (tests and the demo use it).
     Raises ConfigError or PluginError, naming the setting or plugin, if the app cannot run.
     """
-    from . import cli, database, errors, i18n, inputs, logs, timing, views
+    from . import cli, database, errors, i18n, inputs, logs, orm_states, timing, views
     from .auth import load_signed_in_person
     from .config import load_config
     from .domain.identity import meeting_contact
@@ -39,6 +39,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     logs.init_app(app)
 
+    orm_states.install_guard()  # before any ORM object exists: CPython 3.11 crash, see the module
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True,
