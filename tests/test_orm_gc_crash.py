@@ -31,10 +31,10 @@ from meetings import create_app
 from meetings.extensions import db
 from meetings.models import Forum
 
-settings, slug, meetings_listed = json.loads(sys.argv[1])
+settings, slug = json.loads(sys.argv[1])
 app = create_app(settings)
 page = app.test_client().get(f"/forums/{slug}")  # a process that has shown the page before
-assert page.get_data(as_text=True).count('class="card"') == meetings_listed
+assert page.status_code == 200 and "Dialogmöte 59" in page.get_data(as_text=True)
 
 with app.app_context():
     for attempt in range(3):
@@ -70,7 +70,7 @@ def test_closing_the_session_of_a_long_forum_page_survives_a_collection_midway(a
     # The debug allocator makes the use of freed memory fail at once rather than some time later.
     env = {**os.environ, "PYTHONMALLOC": "debug", "PYTHONFAULTHANDLER": "1"}
 
-    result = subprocess.run([sys.executable, "-c", CHILD, json.dumps([settings, slug, 60])], cwd=ROOT, env=env,
+    result = subprocess.run([sys.executable, "-c", CHILD, json.dumps([settings, slug])], cwd=ROOT, env=env,
                             capture_output=True, text=True, errors="replace", timeout=120)
 
     assert result.returncode == 0, f"the process died (exit status {result.returncode}):\n{result.stderr[-3000:]}"
