@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..models import (
@@ -34,6 +34,14 @@ def upcoming_public_meetings(limit: int = 10, now: datetime | None = None) -> li
                Meeting.members_only.is_(False))
         .options(selectinload(Meeting.forum), selectinload(Meeting.municipality))
         .order_by(Meeting.starts_at).limit(limit)))
+
+
+def meeting_for_page(meeting_id: int) -> Meeting | None:
+    """The meeting with what its page and calendar file show (forum, organiser, municipality,
+    agenda) loaded at once: two queries, where loading each when first used took five."""
+    return db.session.get(Meeting, meeting_id, options=[
+        joinedload(Meeting.forum).joinedload(Forum.organiser), joinedload(Meeting.municipality),
+        selectinload(Meeting.agenda_items)])
 
 
 def meeting_visible_to(meeting: Meeting, person: Person | None) -> bool:

@@ -37,14 +37,19 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def page_context():
+        # Every render_template runs this, plugins' panels included: ask the hooks once a request.
         person = g.get("person")
-        return {
+        known = g.get("page_context")
+        if known is not None and known["person"] is person:
+            return known
+        g.page_context = {
             "person": person,
             "plugin_nav_links": collect("nav_links", person=person),
             "head_links": collect("page_head_links", endpoint=request.endpoint,
                                   view_args=request.view_args or {}),
             "demo_mode": app.config["DEMO_MODE"],
         }
+        return g.page_context
 
     @app.after_request
     def security_headers(response):
