@@ -60,16 +60,4 @@ def register(app: Flask) -> None:
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             "frame-ancestors 'none'; form-action 'self'")
-        if _private(request):
-            # Personal data, or a page behind a secret link: not kept by the browser or any cache.
-            response.headers.setdefault("Cache-Control", "private, no-store")
         return response
-
-
-# Parts of an address that are secrets: whoever holds the link may see the page.
-SECRET_VIEW_ARGS = ("token", "code")
-
-
-def _private(request) -> bool:
-    """A page for one person: someone is signed in, or the address holds a secret."""
-    return g.get("person") is not None or any(name in (request.view_args or {}) for name in SECRET_VIEW_ARGS)
