@@ -51,7 +51,7 @@ def meeting_visible_to(meeting: Meeting, person: Person | None) -> bool:
     seen by people of the forum's member organisations, of invited organisations, by anyone
     invited by address, and by anyone registered; a public meeting by all.
     """
-    if may_manage_forum(person, meeting.forum):
+    if person is not None and may_manage_forum(person, meeting.forum):  # a visitor's request loads no forum
         return True
     if meeting.status == MeetingStatus.DRAFT:
         return False

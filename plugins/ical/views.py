@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, g, request
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
 
 from meetings.auth import login_required
 from meetings.config import SUPPORTED_LOCALES
@@ -85,7 +84,7 @@ def forum_meetings(slug: str):
 
 @bp.get("/meetings/<int:meeting_id>.ics")
 def one_meeting(meeting_id: int):
-    meeting = db.session.get(Meeting, meeting_id, options=[joinedload(Meeting.forum)])
+    meeting = db.session.get(Meeting, meeting_id)
     if meeting is None or meeting.status.value == "draft" or not queries.meeting_visible_to(meeting, g.person):
         abort(404)
     feed = feeds.meeting_file(meeting, _feed_language(), g.person)
