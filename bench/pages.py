@@ -261,6 +261,9 @@ def run(database_url: str, total: int, args: argparse.Namespace) -> dict[tuple[s
                   f"(median of {figure.requests}), {figure.size:,} bytes", flush=True)
     if "meetings.index" not in app.view_functions:
         print("  meeting directory: skipped, /meetings (meetings.index) does not exist in this checkout")
+    packed = anonymous.get("/calendar/meetings.ics", headers={"Accept-Encoding": "gzip"})
+    if packed.headers.get("Content-Encoding") == "gzip":
+        print(f"  full feed, gzip-compressed for calendar clients: {len(packed.get_data()):,} bytes")
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
