@@ -13,7 +13,7 @@
 Browsers must revalidate (``max-age=0``): with no ``Vary: Cookie`` they would otherwise show the
 copy they kept as a visitor after signing in or switching language. A shared cache in front must
 pass requests that carry the session or language cookie to the app (Varnish does so for any
-cookie by default; README, "Caching proxy").
+cookie by default; README, "Running in production").
 
 Views that decide for themselves (feeds, downloads, static files) set ``Cache-Control`` and are
 left as they are.

@@ -11,9 +11,9 @@ ALLOWED_TAGS = {
     "pre", "hr", "table", "thead", "tbody", "tr", "th", "td",
 }
 # Rendered texts kept per process, by their text: the same description is shown on every request
-# for its page, and rendering it took more CPU than the rest of a meeting page's queries together
-# (bench/README.md). An edited text is a new key; the old one falls out as others come in. Long
-# texts (whole minutes) are rendered each time, so the cache stays within a few megabytes.
+# for its page, and rendering a meeting's texts took about as much CPU as all the queries of its
+# page (bench/README.md). An edited text is a new key; the old one falls out as others come in. Long
+# texts (whole minutes) are rendered each time, so the cache stays within about 25 MB at worst.
 RENDERED_CACHE_SIZE = 2048
 CACHED_TEXT_LENGTH = 4000
 

@@ -37,8 +37,8 @@ def upcoming_public_meetings(limit: int = 10, now: datetime | None = None) -> li
 
 
 def meeting_for_page(meeting_id: int) -> Meeting | None:
-    """The meeting with what its page and calendar file show (forum, organiser, municipality,
-    agenda) loaded at once: two queries, where loading each when first used took five."""
+    """The meeting with what its page shows (forum, organiser, municipality, agenda) loaded at
+    once: two queries, where loading each when first used took five."""
     return db.session.get(Meeting, meeting_id, options=[
         joinedload(Meeting.forum).joinedload(Forum.organiser), joinedload(Meeting.municipality),
         selectinload(Meeting.agenda_items)])
