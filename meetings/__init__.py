@@ -22,7 +22,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ``config`` overrides settings read from the environment (tests and the demo use it).
     Raises ConfigError or PluginError, naming the setting or plugin, if the app cannot run.
     """
-    from . import cli, database, errors, i18n, inputs, logs, orm_states, timing, views
+    from . import caching, cli, database, errors, i18n, inputs, logs, orm_states, timing, views
     from .auth import load_signed_in_person
     from .config import load_config
     from .domain.identity import meeting_contact
@@ -57,6 +57,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions[EXTENSION_KEY] = create_plugin_manager(app)
     app.config.update(load_plugin_settings(app.extensions[EXTENSION_KEY], overrides=config))
     timing.init_app(app)
+    caching.init_app(app)
     app.before_request(load_signed_in_person)
     views.register(app)
     errors.register(app)

@@ -49,14 +49,12 @@ def _forget_person() -> None:
 
 
 def sign_in(person: Person) -> None:
-    # A fresh session on sign-in, so nothing set before (by anyone) carries over.
-    locale = person.locale or session.get("locale")
+    # A fresh session on sign-in, so nothing set before (by anyone) carries over. The language a
+    # visitor chose is a cookie of its own (meetings.i18n) and stays.
     session.clear()
     session[SESSION_PERSON_KEY] = person.id
     session[SESSION_GENERATION_KEY] = person.session_generation
     session[SESSION_SEEN_KEY] = int(time.time())
-    if locale:
-        session["locale"] = locale
     session.permanent = True
     g.person = person
 

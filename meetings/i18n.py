@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from flask import Flask, current_app, g, request, session
+from flask import Flask, Response, current_app, g, request
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_babel.speaklater import LazyString
 from markupsafe import escape
@@ -12,7 +12,11 @@ from markupsafe import escape
 from .config import SUPPORTED_LOCALES
 
 LANGUAGE_NAMES = {"sv": "Svenska", "en": "English"}  # each in its own language, never translated
-SESSION_LOCALE_KEY = "locale"
+# A visitor's choice of language is a plain cookie, not part of the session: choosing a language
+# then starts no session, and the pages of visitors who never chose one stay alike for everyone
+# (meetings.caching). A signed-in person's choice is also saved in their account.
+LANGUAGE_COOKIE = "language"
+LANGUAGE_COOKIE_LIFETIME = timedelta(days=365)
 # Dates and times follow European habits in English too ("13 March 2027 13:00"), as our readers
 # are in Sweden; gettext falls back from en_GB to the en catalogue.
 FORMATTING_LOCALES = {"sv": "sv_SE", "en": "en_GB"}
@@ -42,11 +46,24 @@ def _chosen_language() -> str:
     person = getattr(g, "person", None)
     if person is not None and person.locale in SUPPORTED_LOCALES:
         return person.locale
-    chosen = session.get(SESSION_LOCALE_KEY)
-    if chosen in SUPPORTED_LOCALES:
+    chosen = remembered_language()
+    if chosen is not None:
         return chosen
     best = request.accept_languages.best_match(SUPPORTED_LOCALES)
     return best or current_app.config["DEFAULT_LOCALE"]
+
+
+def remembered_language() -> str | None:
+    """The language this browser chose with the language switcher, if it did."""
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    return chosen if chosen in SUPPORTED_LOCALES else None
+
+
+def remember_language(response: Response, language: str) -> None:
+    """Keep ``language`` for this browser, signed in or not (it stays after signing out)."""
+    config = current_app.config
+    response.set_cookie(LANGUAGE_COOKIE, language, max_age=LANGUAGE_COOKIE_LIFETIME, path="/",
+                        secure=config["SESSION_COOKIE_SECURE"], httponly=True, samesite="Lax")
 
 
 def select_timezone() -> str:

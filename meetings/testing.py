@@ -645,8 +645,9 @@ def find_form(html: str, page: str = "", *, action: str | None = None, form_id: 
 
 
 def csrf_token(html: str) -> str:
-    """The CSRF token of a page (every page has one, in the layout's forms), for a test that sends a
-    request by hand: one no form of the page offers, to check that it is refused."""
+    """The CSRF token of a page (a page with a form that needs one; a signed-in person's every page
+    has one, in the layout's sign-out form), for a test that sends a request by hand: one no form of
+    the page offers, to check that it is refused."""
     for form in page_forms(html):
         for name, value in form.fields():
             if name == "csrf_token":

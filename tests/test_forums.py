@@ -723,7 +723,9 @@ def test_only_managers_run_a_forum(app, client, world, who):
                 "/forums/regionalt-dialogforum/find-organisations",
                 "/forums/regionalt-dialogforum/members.csv", "/forums/regionalt-dialogforum/members.xlsx"):
         assert client.get(url).status_code == expected, url
-    token = csrf_token(page(client, "/forums/regionalt-dialogforum"))
+    # A valid token, so that what refuses is the permission check: a visitor's forum page has no
+    # form, so a visitor takes theirs from the sign-in page.
+    token = csrf_token(page(client, "/forums/regionalt-dialogforum" if who else "/sign-in"))
     posts = {
         "/forums/regionalt-dialogforum/edit": create_form(world, name="Kapat"),
         f"/forums/regionalt-dialogforum/members/{world['association']}/remove": {},

@@ -6,9 +6,11 @@ from datetime import UTC, datetime
 from flask_babel import force_locale
 
 from meetings.extensions import db
-from meetings.i18n import format_when
+from meetings.i18n import LANGUAGE_COOKIE, format_when
 from meetings.models import Person
-from meetings.testing import csrf_token, sign_in
+from meetings.testing import csrf_token, find_form, send_form, sign_in
+
+SESSION_COOKIE = "meetings_session"
 
 
 def page_language(response) -> str:
@@ -16,9 +18,12 @@ def page_language(response) -> str:
     return html.split('<html lang="', 1)[1].split('"', 1)[0]
 
 
-def switch_language(client, locale, next_path="/"):
-    token = csrf_token(client.get(next_path).get_data(as_text=True))
-    return client.post("/language", data={"locale": locale, "next": next_path, "csrf_token": token})
+def switch_language(client, locale, page="/"):
+    """Press the language switcher's button for ``locale`` on ``page``, as a browser does."""
+    html = client.get(page).get_data(as_text=True)
+    switcher = find_form(html, page, action="/language")
+    assert dict(switcher.fields())["locale"] == locale, "the page offers another language"
+    return send_form(client, switcher, page=page)
 
 
 def test_swedish_is_the_default(client):
@@ -43,11 +48,28 @@ def test_the_switcher_beats_the_browser(client):
     assert page_language(client.get("/", headers={"Accept-Language": "en"})) == "sv"
 
 
+def test_a_visitor_switches_without_a_session(client):
+    # The choice is a plain cookie of its own; no session starts, so public pages stay cacheable.
+    response = switch_language(client, "en", "/forums")
+    cookies = response.headers.getlist("Set-Cookie")
+    assert len(cookies) == 1 and cookies[0].startswith(f"{LANGUAGE_COOKIE}=en;")
+    assert client.get_cookie(SESSION_COOKIE) is None
+    assert page_language(client.get("/organisations", headers={"Accept-Language": "sv"})) == "en"
+
+
 def test_the_switcher_rejects_unknown_languages(client):
-    token = csrf_token(client.get("/").get_data(as_text=True))
-    response = client.post("/language", data={"locale": "xx", "csrf_token": token})
+    response = client.post("/language", data={"locale": "xx", "next": "/"})
     assert response.status_code == 400
     assert page_language(client.get("/")) == "sv"
+
+
+def test_a_signed_in_persons_switch_needs_the_pages_token(client, app, people):
+    # Their choice is saved in their account: another site cannot post it for them.
+    sign_in(client, people["organiser"])
+    assert client.post("/language", data={"locale": "en", "next": "/"}).status_code == 400
+    with app.app_context():
+        assert db.session.get(Person, people["organiser"]).locale is None
+    assert switch_language(client, "en").status_code == 302
 
 
 def test_a_signed_in_persons_setting_wins(client, app, people):

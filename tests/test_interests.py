@@ -419,7 +419,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, app, region, people):
     response = client.get(interests_url(people["association"]))
     assert response.status_code == 302
     assert "/sign-in" in response.headers["Location"]
-    token = csrf_token(client.get("/").get_data(as_text=True))
+    token = csrf_token(client.get("/sign-in").get_data(as_text=True))
     response = client.post(interests_url(people["association"]),
                            data={"csrf_token": token, "subject_areas": [str(region["areas"]["kultur"])]})
     assert response.status_code == 302 and "/sign-in" in response.headers["Location"]

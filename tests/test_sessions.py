@@ -376,7 +376,7 @@ def test_only_the_forums_organisers_keep_the_programme(app, client, people):
     pages = [("get", f"/meetings/{meeting_id}/programme"), ("get", f"/meetings/{meeting_id}/programme/{talk}"),
              ("post", f"/meetings/{meeting_id}/programme"), ("post", f"/meetings/{meeting_id}/programme/{talk}"),
              ("post", f"/meetings/{meeting_id}/programme/{talk}/delete")]
-    token = csrf_token(client.get("/").get_data(as_text=True))
+    token = csrf_token(client.get("/sign-in").get_data(as_text=True))
     form = {"csrf_token": token, "delete-csrf_token": token}
     for method, path in pages:
         response = getattr(client, method)(path, data=form)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import wtforms
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm as _FlaskForm
+from flask_wtf.csrf import _FlaskFormCSRF
 from wtforms import Field, HiddenField, IntegerField, PasswordField, StringField, TextAreaField
 from wtforms.fields.choices import SelectFieldBase
 from wtforms.i18n import DummyTranslations
@@ -96,11 +97,37 @@ class CheckedMeta:
         return field
 
 
+class LazyToken:
+    """A CSRF token made when the form is rendered, not when it is built.
+
+    The token lives in the session, so making it sets a cookie. Views build forms they show only
+    to some (a forum's "ask to join", an organiser's buttons); a page that renders none of them
+    then sets no cookie, and a proxy may keep it (meetings.caching).
+    """
+
+    def __init__(self, make):
+        self._make = make
+        self._token = None
+
+    def __str__(self) -> str:
+        if self._token is None:
+            self._token = self._make()
+        return self._token
+
+    def __html__(self) -> str:
+        return str(self)
+
+
+class LazyCSRF(_FlaskFormCSRF):
+    def generate_csrf_token(self, csrf_token_field):
+        return LazyToken(lambda: super(LazyCSRF, self).generate_csrf_token(csrf_token_field))
+
+
 class FlaskForm(_FlaskForm):
-    """Flask-WTF's form (with its CSRF token) and the checks above."""
+    """Flask-WTF's form (with its CSRF token, made when rendered) and the checks above."""
 
     class Meta(CheckedMeta):
-        pass
+        csrf_class = LazyCSRF
 
 
 class Form(wtforms.Form):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false, func, select
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -106,10 +107,17 @@ class Registration(db.Model):
     def is_active(self) -> bool:
         return self.status != RegistrationStatus.CANCELLED
 
-    @property
+    @hybrid_property
     def organisation_label(self) -> str:
         """The organisation as lists show it: the one represented, else the one named on registering."""
         return self.organisation.name if self.organisation is not None else self.organisation_name
+
+    @organisation_label.inplace.expression
+    @classmethod
+    def _organisation_label_expression(cls):
+        # The same rule in SQL, for lists read as plain rows (the meeting page's participants).
+        represented = select(Organisation.name).where(Organisation.id == cls.organisation_id).scalar_subquery()
+        return func.coalesce(represented, cls.organisation_name)
 
 
 class MeetingSession(db.Model):

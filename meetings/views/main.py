@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, session, url_for
+from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
 
@@ -12,9 +12,9 @@ from ..domain.invitations import pending_invitations
 from ..domain.people import coming_registrations, update_account
 from ..domain.personal_data import erase_person, export_person
 from ..domain.queries import upcoming_public_meetings
-from ..extensions import db
+from ..extensions import csrf, db
 from ..forms import AccountForm, EmptyForm, EraseAccountForm, LanguageForm
-from ..i18n import SESSION_LOCALE_KEY
+from ..i18n import remember_language, remembered_language
 from ..models import Forum, Organisation
 from ..plugins import panels
 from ..urls import safe_next_path
@@ -33,15 +33,24 @@ def home():
 
 
 @bp.post("/language")
+@csrf.exempt
 def set_language():
-    form = LanguageForm()
+    """The language switcher of every page.
+
+    A visitor's switch carries no CSRF token: all a forged post could do is change the language
+    a visitor reads, and a token would need a session, so every public page would set a cookie and
+    no shared cache could keep it. A signed-in person's choice is saved in their account, so their
+    switcher (on pages that are private anyway) carries a token, checked here.
+    """
+    form = LanguageForm(meta={"csrf": g.person is not None})
     if not form.validate():
         abort(400)
-    session[SESSION_LOCALE_KEY] = form.locale.data
     if g.person is not None:
         update_account(g.person, locale=form.locale.data)
     refresh()
-    return redirect(safe_next_path(form.next.data))
+    response = redirect(safe_next_path(form.next.data))
+    remember_language(response, form.locale.data)
+    return response
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -49,13 +58,14 @@ def set_language():
 def account():
     form = AccountForm(obj=g.person)
     if not form.is_submitted():
-        form.locale.data = g.person.locale or session.get(SESSION_LOCALE_KEY) or "sv"
+        form.locale.data = g.person.locale or remembered_language() or "sv"
     if form.validate_on_submit():
         update_account(g.person, name=form.name.data.strip(), locale=form.locale.data)
-        session[SESSION_LOCALE_KEY] = form.locale.data
         refresh()
         flash(_("Your settings were saved."), "success")
-        return redirect("/account")
+        response = redirect("/account")
+        remember_language(response, form.locale.data)
+        return response
     return render_template("account.html", form=form, erase_form=EraseAccountForm(),
                            sign_out_form=EmptyForm(), registrations=coming_registrations(g.person),
                            invitations=pending_invitations(g.person),
@@ -88,7 +98,7 @@ def delete_account():
     form = EraseAccountForm()
     if not form.validate_on_submit():
         account_form = AccountForm(obj=g.person)
-        account_form.locale.data = g.person.locale or session.get(SESSION_LOCALE_KEY) or "sv"
+        account_form.locale.data = g.person.locale or remembered_language() or "sv"
         return render_template("account.html", form=account_form, erase_form=form, sign_out_form=EmptyForm(),
                                registrations=coming_registrations(g.person),
                                invitations=pending_invitations(g.person),

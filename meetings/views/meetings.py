@@ -10,7 +10,6 @@ from ..domain import directory, queries
 from ..domain import meetings as domain
 from ..domain.permissions import may_manage_forum
 from ..domain.registration import may_register, may_undo_cancel, registration_window_problem
-from ..extensions import db
 from ..forms import EmptyForm
 from ..models import Meeting, RegistrationStatus, utcnow
 from ..plugins import panels
@@ -21,7 +20,7 @@ bp = Blueprint("meetings", __name__)
 
 
 def _visible_meeting(meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
+    meeting = queries.meeting_for_page(meeting_id)
     if meeting is None or not queries.meeting_visible_to(meeting, g.person):
         abort(404)
     return meeting

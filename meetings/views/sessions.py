@@ -44,9 +44,10 @@ class ProgrammeEntry:
 def programme_entries(meeting: Meeting) -> list[ProgrammeEntry]:
     """For sessions/_programme.html, which other pages (the meeting page) include."""
     zone = ZoneInfo(current_app.config["TIME_ZONE"])
-    waiting = domain.waiting_counts(meeting)
+    sessions = domain.programme(meeting)
+    waiting = domain.waiting_counts(meeting) if sessions else {}  # most meetings have no programme
     entries = []
-    for session in domain.programme(meeting):
+    for session in sessions:
         start, end = session.starts_at.astimezone(zone), session.ends_at.astimezone(zone)
         places_left = None if session.capacity is None else max(session.capacity - session.confirmed_count, 0)
         entries.append(ProgrammeEntry(session=session, day=start.date(), one_day=start.date() == end.date(),

@@ -31,14 +31,28 @@ def _feed_language() -> str:
     return language
 
 
-def _respond(feed: feeds.RenderedFeed, filename: str, private: bool) -> Response:
-    response = Response(feed.body, content_type="text/calendar; charset=utf-8")
+def _respond(feed: feeds.RenderedFeed, filename: str, private: bool, same_for_all: bool = True) -> Response:
+    """``same_for_all``: every reader of this address gets these bytes (a feed); else a signed-in
+    reader may get other ones (one meeting's file, with the online link)."""
+    gzipped = request.accept_encodings.quality("gzip") > 0
+    response = Response(feed.gzipped if gzipped else feed.body, content_type="text/calendar; charset=utf-8")
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    # Private feeds carry online links meant for one reader: never kept by a shared cache.
-    response.headers["Cache-Control"] = "private, max-age=900" if private else "public, max-age=900"
     if private:
+        # Private feeds carry online links meant for one reader: never kept by a shared cache.
+        response.headers["Cache-Control"] = "private, max-age=900"
         response.headers["X-Robots-Tag"] = "noindex"
-    response.set_etag(feed.etag)
+    elif same_for_all:
+        response.headers["Cache-Control"] = "public, max-age=900"
+    else:
+        # A browser asks again (cheaply: 304) so that one who signs in gets their own copy.
+        response.headers["Cache-Control"] = "public, max-age=0, s-maxage=900"
+    # Each encoding is its own representation, with its own validator.
+    if gzipped:
+        response.headers["Content-Encoding"] = "gzip"
+    response.set_etag(f"{feed.etag}-gzip" if gzipped else feed.etag)
+    response.vary.add("Accept-Encoding")
+    if "lang" not in request.args:
+        response.vary.add("Accept-Language")
     if feed.last_modified is not None:
         response.last_modified = feed.last_modified
     return response.make_conditional(request)
@@ -75,10 +89,9 @@ def one_meeting(meeting_id: int):
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None or meeting.status.value == "draft" or not queries.meeting_visible_to(meeting, g.person):
         abort(404)
-    language = _feed_language()
-    feed = feeds.render_feed([meeting], meeting.title, meeting.forum.name, language, viewer=g.person)
+    feed = feeds.meeting_file(meeting, _feed_language(), g.person)
     private = g.person is not None or meeting.members_only
-    return _respond(feed, f"meeting-{meeting.id}.ics", private=private)
+    return _respond(feed, f"meeting-{meeting.id}.ics", private=private, same_for_all=False)
 
 
 @bp.get("/private/<token>.ics")
