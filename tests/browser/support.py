@@ -21,6 +21,9 @@ BROWSER_LOCALES = {"sv": "sv-SE", "en": "en-GB"}
 DESKTOP = {"width": 1280, "height": 900}
 # WCAG 2.1 success criterion 1.4.10 (reflow): usable at 320 CSS pixels without scrolling sideways.
 PHONE = {"width": 320, "height": 740}
+# A common phone (360 CSS pixels); pages new in issue 15 are checked at it as well.
+PHONE_360 = {"width": 360, "height": 740}
+PHONE_WIDTHS = (DESKTOP, PHONE_360, PHONE)
 
 VALID_TOKEN = "browser-test-sign-in-token-0123456789abcdef"  # noqa: S105 - a test fixture
 

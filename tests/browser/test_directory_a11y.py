@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import _seed
-from .support import Site, assert_accessible, live_site, open_checked
+from .support import PHONE_WIDTHS, Site, assert_accessible, live_site, open_checked
 
 pytestmark = pytest.mark.browser
 
@@ -80,7 +80,7 @@ SCREENS = [
 def test_directory_page_passes_axe_and_fits_a_phone(new_page, site, screen, language):
     page = open_checked(new_page, site, site(screen.path(site.ids)), language, signed_in_as=screen.signed_in_as,
                         then=screen.then)
-    assert_accessible(page, f"{screen.name} in {language}")
+    assert_accessible(page, f"{screen.name} in {language}", widths=PHONE_WIDTHS)
 
 
 def test_filtering_and_paging_work_without_javascript_and_keep_the_filters(new_page, site):

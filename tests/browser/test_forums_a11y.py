@@ -23,6 +23,7 @@ from playwright.sync_api import expect
 from .conftest import _seed
 from .support import (
     PHONE,
+    PHONE_WIDTHS,
     Site,
     assert_accessible,
     live_site,
@@ -167,7 +168,7 @@ SCREENS = [
 def test_forum_page_passes_axe_and_fits_a_phone(new_page, forums_site, screen, language):
     page = open_checked(new_page, forums_site, forums_site(screen.path(forums_site.ids)), language,
                         signed_in_as=screen.signed_in_as, then=screen.then)
-    assert_accessible(page, f"{screen.name} in {language}")
+    assert_accessible(page, f"{screen.name} in {language}", widths=PHONE_WIDTHS)
 
 
 def test_filtering_the_catalogue_works_without_javascript_and_keeps_the_address(new_page, forums_site):

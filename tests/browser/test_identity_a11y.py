@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from .conftest import _seed
-from .support import Site, assert_accessible, live_site, open_checked
+from .support import PHONE_WIDTHS, Site, assert_accessible, live_site, open_checked
 
 pytestmark = pytest.mark.browser
 
@@ -46,7 +46,7 @@ SCREENS = {
 @pytest.mark.parametrize("screen", sorted(SCREENS))
 def test_the_law_pages_and_the_contact_pass_axe_and_fit_a_phone(new_page, site, screen, language):
     page = open_checked(new_page, site, site(SCREENS[screen](site.ids)), language)
-    assert_accessible(page, f"{screen} in {language}")
+    assert_accessible(page, f"{screen} in {language}", widths=PHONE_WIDTHS)
 
 
 def test_the_footer_leads_to_both_pages_without_javascript(new_page, site):

@@ -9,13 +9,12 @@ from collections.abc import Iterator
 import pytest
 
 from .conftest import _seed
-from .support import DESKTOP, PHONE, Site, assert_accessible, live_site, open_checked, sign_in_as
+from .support import DESKTOP, PHONE_WIDTHS, Site, assert_accessible, live_site, open_checked, sign_in_as
 
 pytestmark = pytest.mark.browser
 
 LANGUAGES = ["sv", "en"]
-PHONE_360 = {"width": 360, "height": 740}
-WIDTHS = (DESKTOP, PHONE_360, PHONE)
+WIDTHS = PHONE_WIDTHS
 REGISTER = {"sv": "Anmäl dig till mötet", "en": "Register for the meeting"}
 REPRESENTATIVE = "Rut Representant"
 
