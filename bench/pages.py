@@ -8,8 +8,11 @@ one big forum holds most of the meetings ever held, the others a few each, and t
 are as full at both sizes. Then requests each page many times in one process through Flask's test
 client, measures the CPU time of the process around each request (``time.process_time``: the
 app's own work, not the database server's, nor waiting), and prints the median, the bytes sent and
-the ratio 5,000 / 500 per page, for an anonymous visitor and, where the page differs, for a signed-in
-person registered for the measured meeting. Goal: a ratio under 1.5 for every page.
+the ratio 5,000 / 500 per page, for an anonymous visitor twice, "cold" (the page cache emptied
+before each request: what rendering the page costs) and "warm" (a visitor's repeated request,
+answered from the page cache, ``PUBLIC_PAGE_CACHE_SECONDS`` at production's 30), and, where the page
+differs, for a signed-in person registered for the measured meeting (never cached). Goal: a ratio
+under 1.5 for every page.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from .__main__ import _psycopg, postgres_available
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/bench_pages"
 SIZES = (500, 5000)
 GOAL = 1.5
+COLD, WARM, SIGNED_IN = "visitor, cold", "visitor, warm", "signed in"
 ORGANISATIONS = 1000
 FORUMS = 40
 PEOPLE = 1500
@@ -200,13 +204,16 @@ def pages(app, county: County) -> list[Page]:
     return listed
 
 
-def measure(get, path: str, requests: int, warmup: int, budget: float) -> Figure:
-    """Median CPU milliseconds of ``requests`` requests (fewer once ``budget`` CPU seconds are spent, at least 5)."""
+def measure(get, path: str, requests: int, warmup: int, budget: float, before=None) -> Figure:
+    """Median CPU milliseconds of ``requests`` requests (fewer once ``budget`` CPU seconds are spent, at least 5).
+    ``before`` runs, untimed, before each request."""
     size = 0
     for _ in range(warmup):
         size = len(get(path))
     times: list[float] = []
     while len(times) < requests and (len(times) < 5 or sum(times) < budget * 1000):
+        if before is not None:
+            before()
         started = time.process_time()
         body = get(path)
         times.append((time.process_time() - started) * 1000)
@@ -214,9 +221,10 @@ def measure(get, path: str, requests: int, warmup: int, budget: float) -> Figure
     return Figure(statistics.median(times), size, len(times))
 
 
-def run(database_url: str, total: int, args: argparse.Namespace) -> dict[tuple[str, bool], Figure]:
+def run(database_url: str, total: int, args: argparse.Namespace) -> dict[tuple[str, str], Figure]:
     from meetings import create_app
     from meetings.auth import SESSION_PERSON_KEY
+    from meetings.caching import PAGE_CACHE_KEY
     from meetings.extensions import db
 
     from .dataset import build
@@ -225,7 +233,9 @@ def run(database_url: str, total: int, args: argparse.Namespace) -> dict[tuple[s
         "MEETINGS_ENV": "production", "SECRET_KEY": secrets.token_hex(32), "DATABASE_URL": database_url,
         "RATELIMIT_STORAGE_URI": "memory://", "RUN_SCHEDULER": False,
         "BASE_URL": "http://localhost",  # the test client's host
+        "PUBLIC_PAGE_CACHE_SECONDS": 30,  # production's default
     })
+    page_cache = app.extensions[PAGE_CACHE_KEY]
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -252,12 +262,14 @@ def run(database_url: str, total: int, args: argparse.Namespace) -> dict[tuple[s
 
     figures = {}
     listed = pages(app, county)
+    # A visitor: "cold" with the page cache emptied before each request (the render), "warm" as
+    # it is for a visitor's repeated request (from the page cache); a signed-in person: never kept.
     for page in listed:
-        for person in (False, True) if page.signed_in else (False,):
-            figure = measure(getter(signed_in if person else anonymous), page.path, args.requests, args.warmup,
-                             args.budget)
-            figures[(page.label, person)] = figure
-            print(f"  {page.label}{', signed in' if person else ''}: {figure.cpu_ms:.2f} ms CPU "
+        for who in (COLD, WARM, SIGNED_IN) if page.signed_in else (COLD, WARM):
+            figure = measure(getter(signed_in if who == SIGNED_IN else anonymous), page.path, args.requests,
+                             args.warmup, args.budget, before=page_cache.clear if who == COLD else None)
+            figures[(page.label, who)] = figure
+            print(f"  {page.label}, {who}: {figure.cpu_ms:.2f} ms CPU "
                   f"(median of {figure.requests}), {figure.size:,} bytes", flush=True)
     if "meetings.index" not in app.view_functions:
         print("  meeting directory: skipped, /meetings (meetings.index) does not exist in this checkout")
@@ -277,22 +289,24 @@ def _ratio(small: Figure | None, large: Figure | None) -> str:
     return f"{ratio:.2f}{'' if ratio < GOAL else ' !'}"
 
 
-def print_table(name: str, results: dict[int, dict[tuple[str, bool], Figure]]) -> None:
+def print_table(name: str, results: dict[int, dict[tuple[str, str], Figure]]) -> None:
     small, large = (results[size] for size in SIZES)
     labels = list(dict.fromkeys(label for label, _ in small))
     print(f"\n{name}: CPU ms per request (median) and KB sent, at {SIZES[0]:,} and {SIZES[1]:,} meetings; "
-          f"ratio = {SIZES[1]:,} / {SIZES[0]:,} (goal under {GOAL}, '!' where it is not)\n")
-    header = (f"{'page':<24}{'anonymous':>10}{'':>10}{'ratio':>8}{'KB':>9}{'KB':>9}"
-              f"{'signed in':>12}{'':>10}{'ratio':>8}")
+          f"ratio = {SIZES[1]:,} / {SIZES[0]:,} (goal under {GOAL}, '!' where it is not). Visitor cold: the page "
+          "cache emptied before each request (the render); warm: a visitor's repeated request\n")
+    header = f"{'page':<24}{'KB':>8}{'KB':>8}"
+    for who in (COLD, WARM, SIGNED_IN):
+        header += f"{who:>20}{'':>8}{'ratio':>7}"
     print(header)
-    print(f"{'':<24}{SIZES[0]:>10,}{SIZES[1]:>10,}{'':>8}{SIZES[0]:>9,}{SIZES[1]:>9,}{SIZES[0]:>12,}{SIZES[1]:>10,}")
+    print(f"{'':<24}{SIZES[0]:>8,}{SIZES[1]:>8,}" + f"{SIZES[0]:>20,}{SIZES[1]:>8,}{'':>7}" * 3)
     print("-" * len(header))
     for label in labels:
-        a, b = small[(label, False)], large[(label, False)]
-        c, d = small.get((label, True)), large.get((label, True))
-        signed = f"{c.cpu_ms:>12.2f}{d.cpu_ms:>10.2f}{_ratio(c, d):>8}" if c and d else f"{'-':>12}{'-':>10}{'-':>8}"
-        print(f"{label:<24}{a.cpu_ms:>10.2f}{b.cpu_ms:>10.2f}{_ratio(a, b):>8}"
-              f"{a.size / 1024:>9.1f}{b.size / 1024:>9.1f}{signed}")
+        line = f"{label:<24}{small[(label, COLD)].size / 1024:>8.1f}{large[(label, COLD)].size / 1024:>8.1f}"
+        for who in (COLD, WARM, SIGNED_IN):
+            a, b = small.get((label, who)), large.get((label, who))
+            line += f"{a.cpu_ms:>20.2f}{b.cpu_ms:>8.2f}{_ratio(a, b):>7}" if a and b else f"{'-':>20}{'-':>8}{'-':>7}"
+        print(line)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -307,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-postgres", action="store_true", help="measure SQLite only")
     args = parser.parse_args(argv)
 
-    results: dict[str, dict[int, dict[tuple[str, bool], Figure]]] = {}
+    results: dict[str, dict[int, dict[tuple[str, str], Figure]]] = {}
     if not args.no_sqlite:
         with tempfile.TemporaryDirectory(prefix="meetings-bench-") as folder:
             for size in SIZES:

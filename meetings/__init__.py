@@ -57,8 +57,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions[EXTENSION_KEY] = create_plugin_manager(app)
     app.config.update(load_plugin_settings(app.extensions[EXTENSION_KEY], overrides=config))
     timing.init_app(app)
-    caching.init_app(app)
     app.before_request(load_signed_in_person)
+    caching.init_app(app)  # its page cache asks whether someone is signed in
     views.register(app)
     errors.register(app)
     cli.register(app)

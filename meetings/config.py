@@ -201,6 +201,13 @@ def _parse_date(name: str, raw: str) -> date:
         raise ConfigError(name, f"expected a date such as 2026-12-01, got {raw!r}") from None
 
 
+def _parse_page_cache_seconds(name: str, raw: str) -> int:
+    value = _parse_int(name, raw)
+    if not 0 <= value <= 60:
+        raise ConfigError(name, f"expected a number of seconds from 0 to 60, got {value}")
+    return value
+
+
 def _parse_days(name: str, raw: str) -> int:
     value = _parse_int(name, raw)
     if not 0 <= value <= 3650:
@@ -263,6 +270,10 @@ SETTINGS: tuple[Setting, ...] = (
             "empty: none known"),
     Setting("ACCESSIBILITY_RESPONSE_DAYS", "5", _parse_positive_int,
             "within how many working days the operator answers questions about accessibility"),
+    Setting("PUBLIC_PAGE_CACHE_SECONDS", None, _parse_page_cache_seconds,
+            "seconds each web process keeps a visitor's public page (home, forums, register, meetings, "
+            "one meeting's .ics) to serve it again without a render; emptied by any change made in the "
+            "process; at most 60 (the s-maxage sent); 0 turns it off; default 30 in production, 0 otherwise"),
     Setting("NEEDS_RETENTION_DAYS", "30", _parse_days,
             "days after a meeting ends that participants' food and access needs are deleted"),
 )
@@ -281,6 +292,9 @@ def load_config(instance_path: str | Path, environ: Mapping[str, str] | None = N
 
     if config["DATABASE_URL"] is None:
         config["DATABASE_URL"] = f"sqlite:///{Path(instance_path) / 'meetings.sqlite3'}"
+    if config["PUBLIC_PAGE_CACHE_SECONDS"] is None:
+        # Off where pages are being changed and looked at (development, tests).
+        config["PUBLIC_PAGE_CACHE_SECONDS"] = 30 if config["MEETINGS_ENV"] == "production" else 0
     if config["MAIL_USE_TLS"] and config["MAIL_USE_SSL"]:
         raise ConfigError("MAIL_USE_SSL", "choose either MAIL_USE_TLS or MAIL_USE_SSL, not both")
     if config["MEETINGS_ENV"] == "production" and config["SECRET_KEY"] == DEFAULT_SECRET_KEY:

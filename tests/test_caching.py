@@ -18,6 +18,7 @@ from meetings.testing import (
     make_person,
     make_registration,
     sign_in,
+    sql_statements,
     submit_form,
 )
 from plugins.ical import feeds
@@ -205,3 +206,108 @@ def test_one_meetings_file_is_made_once_per_version_of_the_meeting(app, client, 
         db.session.get(Meeting, site.meeting).title = "Höstmöte, flyttat"
         db.session.commit()
     assert b"flyttat" in client.get(path).get_data() and len(calls) == 2
+
+
+# --- the page cache: each web process keeps a visitor's public page a short while -------------
+
+KEPT_PAGES = ("home", "forum catalogue", "forum page", "meeting page", "register", "one meeting's .ics")
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def cached_app(make_app):
+    app = make_app(PUBLIC_PAGE_CACHE_SECONDS=30)
+    app.extensions["meetings.page_cache"].clock = Clock()
+    return app
+
+
+@pytest.fixture
+def cached_site(cached_app) -> Site:
+    with cached_app.app_context():
+        region = make_organisation("Region Norrbotten", "public_body")
+        forum = make_forum(region, "Dialogforum om beredskap")
+        meeting = make_meeting(forum, "Höstmöte")
+        organiser = make_person("olle@region.example", "Olle Organisatör", organises_for=region)
+        return Site(forum.slug, meeting.id, region.id, organiser.id)
+
+
+def test_a_visitors_second_request_is_answered_from_the_cache_with_the_same_headers(cached_app, cached_site):
+    pages = {name: path for name, path in public_pages(cached_site).items() if name in KEPT_PAGES}
+    pages["meeting directory"] = "/meetings?when=coming"
+    for name, path in pages.items():
+        first = cached_app.test_client().get(path, headers=SWEDISH)
+        with sql_statements(cached_app) as statements:
+            second = cached_app.test_client().get(path, headers=SWEDISH)
+        assert statements == [], name
+        assert second.status_code == 200 and second.get_data() == first.get_data(), name
+        for header in ("ETag", "Cache-Control", "Vary", "Content-Type"):
+            assert second.headers[header] == first.headers[header], (name, header)
+        assert "Set-Cookie" not in second.headers, name
+        unchanged = cached_app.test_client().get(path, headers={**SWEDISH, "If-None-Match": first.headers["ETag"]})
+        assert unchanged.status_code == 304 and unchanged.get_data() == b"", name
+
+
+def test_a_change_saved_in_the_process_shows_on_the_next_visitors_request(cached_app, cached_site):
+    path = f"/meetings/{cached_site.meeting}"
+    assert "Höstmöte" in cached_app.test_client().get(path, headers=SWEDISH).get_data(as_text=True)
+    organiser = cached_app.test_client()
+    sign_in(organiser, cached_site.person)
+    assert submit_form(organiser, f"{path}/edit", {"title": "Höstmöte i ny sal"}).status_code == 302
+    assert "Höstmöte i ny sal" in cached_app.test_client().get(path, headers=SWEDISH).get_data(as_text=True)
+    # A visitor's registration changes the count of places on the same page.
+    visitor = cached_app.test_client()
+    before = cached_app.test_client().get(path, headers=SWEDISH).get_data(as_text=True)
+    submit_form(visitor, f"{path}/register", {"name": "Nils Nord", "email": "nils@example.org", "mode": "on_site"},
+                headers=SWEDISH)
+    after = cached_app.test_client().get(path, headers=SWEDISH).get_data(as_text=True)
+    assert after != before
+
+
+def test_signed_in_people_and_visitors_with_a_cookie_are_never_served_from_the_cache(cached_app, cached_site):
+    path = f"/meetings/{cached_site.meeting}"
+    cached_app.test_client().get(path, headers=SWEDISH)  # kept for visitors
+    organiser = cached_app.test_client()
+    sign_in(organiser, cached_site.person)
+    chose_english = cached_app.test_client()
+    submit_form(chose_english, "/forums", action="/language", headers=SWEDISH)
+    for client in (organiser, chose_english):
+        with sql_statements(cached_app) as statements:
+            response = client.get(path, headers=SWEDISH)
+        assert statements and response.cache_control.private
+    assert "/edit" in organiser.get(path).get_data(as_text=True)
+    assert '<html lang="en">' in chose_english.get(path, headers=SWEDISH).get_data(as_text=True)
+    # Nor is their page kept for visitors.
+    visitors = cached_app.test_client().get(path, headers=SWEDISH).get_data(as_text=True)
+    assert "/edit" not in visitors and '<html lang="sv">' in visitors
+
+
+def test_each_language_has_its_own_kept_page(cached_app, cached_site):
+    swedish = cached_app.test_client().get("/forums", headers=SWEDISH).get_data(as_text=True)
+    english = cached_app.test_client().get("/forums", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    again = cached_app.test_client().get("/forums", headers={"Accept-Language": "en-GB,en;q=0.8"})
+    assert '<html lang="sv">' in swedish and '<html lang="en">' in english
+    assert again.get_data(as_text=True) == english
+
+
+def test_a_kept_page_is_made_again_after_its_time(cached_app, cached_site):
+    clock = cached_app.extensions["meetings.page_cache"].clock
+    cached_app.test_client().get("/", headers=SWEDISH)
+    clock.now += 29
+    with sql_statements(cached_app) as statements:
+        kept = cached_app.test_client().get("/", headers=SWEDISH)
+    assert statements == [] and kept.headers["Age"] == "29"
+    clock.now += 2
+    with sql_statements(cached_app) as statements:
+        cached_app.test_client().get("/", headers=SWEDISH)
+    assert statements
+
+
+def test_the_page_cache_is_off_unless_set_outside_production(app, site):
+    assert "meetings.page_cache" not in app.extensions

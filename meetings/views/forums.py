@@ -9,6 +9,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from ..auth import login_required, organiser_required
+from ..caching import kept_for_visitors
 from ..domain import forums as domain
 from ..domain import queries
 from ..domain.paging import parse_page
@@ -63,6 +64,7 @@ def _organisation_or_404(organisation_id: int) -> Organisation:
 # --- for everyone -------------------------------------------------------------------------
 
 @bp.get("/forums")
+@kept_for_visitors
 def index():
     form = ForumFilterForm(formdata=request.args)
     form.set_choices(domain.all_subject_areas(), domain.forum_organisers(), domain.all_municipalities())
@@ -81,6 +83,7 @@ def index():
 
 
 @bp.get("/forums/<slug>")
+@kept_for_visitors
 def detail(slug: str):
     forum = _forum_or_404(slug)
     meetings = queries.meetings_of_forum(forum, g.person, parse_page(request.args.get("page")))

@@ -8,6 +8,7 @@ from flask_babel import refresh
 
 from ..auth import login_required
 from ..auth import sign_out as end_session
+from ..caching import kept_for_visitors
 from ..domain.invitations import pending_invitations
 from ..domain.people import coming_registrations, update_account
 from ..domain.personal_data import erase_person, export_person
@@ -23,6 +24,7 @@ bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
+@kept_for_visitors
 def home():
     return render_template(
         "home.html",

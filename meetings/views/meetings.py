@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 
 from ..auth import login_required
+from ..caching import kept_for_visitors
 from ..domain import directory, queries
 from ..domain import meetings as domain
 from ..domain.permissions import may_manage_forum
@@ -27,6 +28,7 @@ def _visible_meeting(meeting_id: int) -> Meeting:
 
 
 @bp.get("/meetings")
+@kept_for_visitors
 def index():
     filters = directory.parse_filters(request.args)
     now = utcnow()
@@ -39,6 +41,7 @@ def index():
 
 
 @bp.get("/meetings/<int:meeting_id>")
+@kept_for_visitors
 def detail(meeting_id: int):
     meeting = _visible_meeting(meeting_id)
     manages = may_manage_forum(g.person, meeting.forum)

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, g, render_template, request, ur
 from flask_babel import gettext as _
 from flask_babel import to_user_timezone
 
+from ..caching import kept_for_visitors
 from ..domain import permissions, register
 from ..domain.paging import parse_page
 from ..exports import FORMATS, table_response
@@ -21,6 +22,7 @@ EDIT_ENDPOINT = "organisation_admin.edit"
 
 
 @bp.get("/organisations")
+@kept_for_visitors
 def index():
     choices = register.filter_choices()
     filters = register.parse_filters(request.args, choices)

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from meetings.api import meeting_filters
 from meetings.auth import login_required
+from meetings.caching import kept_for_visitors
 from meetings.config import SUPPORTED_LOCALES
 from meetings.domain import queries
 from meetings.extensions import db, limiter
@@ -85,6 +86,7 @@ def forum_meetings(slug: str):
 
 
 @bp.get("/meetings/<int:meeting_id>.ics")
+@kept_for_visitors
 def one_meeting(meeting_id: int):
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None or meeting.status.value == "draft" or not queries.meeting_visible_to(meeting, g.person):
