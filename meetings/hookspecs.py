@@ -53,7 +53,9 @@ def register_jobs(scheduler, app):
     Jobs run in the worker (``flask meetings worker``), never once per web process. ``app`` is
     the application: wrap the job body in ``with app.app_context():``. Jobs must be idempotent: they may run again after
     a restart and two workers may run at once, so a job sweeps the database for work that is
-    due and claims each item before acting on it.
+    due and claims each item before acting on it. A run that comes late (a busy machine) still
+    runs, and runs missed meanwhile are done once (the scheduler's defaults: no misfire limit,
+    coalesce), unless the job says otherwise.
     """
 
 

@@ -80,7 +80,11 @@ def add_core_jobs(scheduler: BaseScheduler, app: Flask) -> None:
 
 def build_scheduler(app: Flask, blocking: bool) -> BaseScheduler:
     """A scheduler with the core's jobs and every enabled plugin's (hook ``register_jobs``)."""
-    scheduler = BlockingScheduler(timezone=UTC) if blocking else BackgroundScheduler(timezone=UTC)
+    # Plugins' jobs too: a job due while the machine was busy runs late rather than being dropped
+    # (APScheduler's default drops a run more than a second late), and missed runs are done once.
+    defaults = {"misfire_grace_time": None, "coalesce": True}
+    scheduler = (BlockingScheduler(timezone=UTC, job_defaults=defaults) if blocking
+                 else BackgroundScheduler(timezone=UTC, job_defaults=defaults))
     add_core_jobs(scheduler, app)
     hook(app).register_jobs(scheduler=scheduler, app=app)
     return scheduler
