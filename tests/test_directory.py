@@ -13,14 +13,22 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 import plugins.ical as ical_plugin
 from meetings.domain.queries import meeting_visible_to, publicly_listed
 from meetings.domain.registration import registration_open_clause, registration_window_problem
 from meetings.extensions import db
 from meetings.models import Forum, Meeting, Municipality, Organisation, SubjectArea, utcnow
-from meetings.testing import make_forum, make_meeting, make_organisation, make_person, sign_in, submit_form
+from meetings.testing import (
+    make_forum,
+    make_meeting,
+    make_organisation,
+    make_person,
+    sign_in,
+    sql_statements,
+    submit_form,
+)
 
 BASE = "http://moten.example.se"
 
@@ -261,15 +269,8 @@ def test_page_two_shows_the_next_meetings_and_page_links_keep_the_filters(client
 
 def test_the_directory_costs_the_same_number_of_queries_however_many_meetings_it_shows(app, client, world):
     def queries(url: str) -> int:
-        statements = []
-        with app.app_context():
-            engine = db.engine
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
+        with sql_statements(app) as statements:
             page(client, url)
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
         return len(statements)
 
     few = queries("/meetings")

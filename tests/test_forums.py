@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from meetings.domain import forums as domain
 from meetings.extensions import db
@@ -35,7 +35,7 @@ from meetings.models import (
     SubjectArea,
     utcnow,
 )
-from meetings.testing import csrf_token, sign_in, text_part
+from meetings.testing import csrf_token, sign_in, sql_statements, text_part
 
 
 def english(client):
@@ -215,15 +215,8 @@ def test_filters_stay_chosen_in_the_form_and_unknown_values_are_ignored(client, 
 
 def test_catalogue_costs_the_same_number_of_queries_for_many_forums(app, client, world):
     def queries_for_catalogue(url: str = "/forums") -> int:
-        statements = []
-        with app.app_context():
-            engine = db.engine
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
+        with sql_statements(app) as statements:
             page(client, url)
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
         return len(statements)
 
     few = queries_for_catalogue()
