@@ -25,6 +25,17 @@ PHONE = {"width": 320, "height": 740}
 PHONE_360 = {"width": 360, "height": 740}
 PHONE_WIDTHS = (DESKTOP, PHONE_360, PHONE)
 
+@dataclass(frozen=True)
+class Screen:
+    """A page to check: its name, its address from the site's ids, who is signed in (None: a
+    visitor) and what to do on it before the check (``then(page)``)."""
+
+    name: str
+    path: Callable[[dict[str, Any]], str]
+    signed_in_as: str | None = None
+    then: Callable[[Any], None] | None = None
+
+
 VALID_TOKEN = "browser-test-sign-in-token-0123456789abcdef"  # noqa: S105 - a test fixture
 
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

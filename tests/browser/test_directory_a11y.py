@@ -4,8 +4,7 @@ and with a wrong value; and filtering and paging without JavaScript."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -13,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import _seed
-from .support import PHONE_WIDTHS, Site, assert_accessible, live_site, open_checked
+from .support import PHONE_WIDTHS, Screen, Site, assert_accessible, live_site, open_checked
 
 pytestmark = pytest.mark.browser
 
@@ -48,14 +47,6 @@ def make_my_address(page) -> None:
     with page.expect_navigation():
         page.locator("main form button[type=submit]").first.click()
     assert page.locator("#personal-url").count() == 1, "the address is not shown"
-
-
-@dataclass(frozen=True)
-class Screen:
-    name: str
-    path: Callable[[dict], str]
-    signed_in_as: str | None = None
-    then: Callable | None = None
 
 
 SCREENS = [

@@ -12,8 +12,7 @@ so that the page links to their paged lists.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -24,6 +23,7 @@ from .conftest import _seed
 from .support import (
     PHONE,
     PHONE_WIDTHS,
+    Screen,
     Site,
     assert_accessible,
     live_site,
@@ -123,14 +123,6 @@ def leave_the_form_empty(page) -> None:
     page.locator("input[name=name]").fill("")
     submit(page)
     assert page.locator(".error-summary").count() == 1, "the form showed no error"
-
-
-@dataclass(frozen=True)
-class Screen:
-    name: str
-    path: Callable[[dict[str, Any]], str]
-    signed_in_as: str | None = None
-    then: Callable | None = None
 
 
 SCREENS = [

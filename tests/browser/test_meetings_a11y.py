@@ -3,13 +3,13 @@ and phone width; and an organiser plans and publishes a meeting in a browser wit
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 
 import pytest
 
 from .conftest import _seed
 from .support import (
+    Screen,
     Site,
     assert_accessible,
     live_site,
@@ -65,14 +65,6 @@ def end_before_start(page) -> None:
     page.locator("input[name=ends_at]").fill("2020-01-01T10:00")
     submit(page)
     assert page.locator("input[name=ends_at][aria-invalid=true]").count() == 1, "the end time was not marked"
-
-
-@dataclass(frozen=True)
-class Screen:
-    name: str
-    path: Callable[[dict], str]
-    signed_in_as: str | None = None
-    then: Callable | None = None
 
 
 SCREENS = [
